@@ -1,0 +1,241 @@
+package dev.meshplane.actors.signal;
+
+import dev.meshplane.actors.CborSerializable;
+import dev.meshplane.actors.signal.SignalMetrics.DropReason;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * The one place in the cluster that knows where a peer's signal stream is. Keyed by the peer's
+ * WireGuard public key; cluster sharding routes every message for that key here from any node.
+ *
+ * <p>State is soft: the attached connection and a short buffer. A newer attachment replaces the
+ * older one (whose stream is completed, so a reconnecting client is not left with a zombie). With
+ * no attachment, messages wait in a buffer bounded by count and age, then are dropped and counted.
+ */
+public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "PeerSession");
+
+  public sealed interface Command extends CborSerializable
+      permits Attach, Detach, Deliver, Stop, ConnectionTerminated, ExpireBuffer, IdleCheck {}
+
+  /** A stream for this peer opened on some node; replaces any earlier one. */
+  public record Attach(ActorRef<SignalConnection.Command> connection) implements Command {}
+
+  /** The stream ended; ignored unless it is still the attached one. */
+  public record Detach(ActorRef<SignalConnection.Command> connection) implements Command {}
+
+  /** A serialized {@code EncryptedMessage} addressed to this peer, relayed byte-identical. */
+  public record Deliver(byte[] message) implements Command {}
+
+  /** Sharding's stop message, used on passivation and hand-off. */
+  public enum Stop implements Command {
+    INSTANCE
+  }
+
+  private record ConnectionTerminated(ActorRef<SignalConnection.Command> connection)
+      implements Command {}
+
+  private enum ExpireBuffer implements Command {
+    INSTANCE
+  }
+
+  private enum IdleCheck implements Command {
+    INSTANCE
+  }
+
+  private record Buffered(byte[] message, long expiresAtNanos) {}
+
+  /** Registers the entity type on this node; every node that serves signal calls it once. */
+  public static ActorRef<org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<Command>>
+      initSharding(
+          org.apache.pekko.actor.typed.ActorSystem<?> system,
+          SignalSettings settings,
+          SignalMetrics metrics) {
+    return ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    TYPE_KEY,
+                    ctx -> create(ctx.getEntityId(), settings, metrics, ctx.getShard(), System::nanoTime))
+                .withStopMessage(Stop.INSTANCE));
+  }
+
+  public static Behavior<Command> create(
+      String peerKey,
+      SignalSettings settings,
+      SignalMetrics metrics,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      LongSupplier nanoClock) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(
+            timers -> new PeerSession(ctx, timers, peerKey, settings, metrics, shard, nanoClock)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final String peerKey;
+  private final SignalSettings settings;
+  private final SignalMetrics metrics;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final LongSupplier nanoClock;
+  private final Deque<Buffered> buffer = new ArrayDeque<>();
+  private ActorRef<SignalConnection.Command> connection;
+
+  private PeerSession(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      String peerKey,
+      SignalSettings settings,
+      SignalMetrics metrics,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      LongSupplier nanoClock) {
+    super(ctx);
+    this.timers = timers;
+    this.peerKey = peerKey;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.shard = shard;
+    this.nanoClock = nanoClock;
+    scheduleIdleCheck();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Attach.class, this::onAttach)
+        .onMessage(Detach.class, this::onDetach)
+        .onMessage(ConnectionTerminated.class, this::onConnectionTerminated)
+        .onMessage(Deliver.class, this::onDeliver)
+        .onMessageEquals(ExpireBuffer.INSTANCE, this::onExpireBuffer)
+        .onMessageEquals(IdleCheck.INSTANCE, this::onIdleCheck)
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
+        .build();
+  }
+
+  private Behavior<Command> onAttach(Attach attach) {
+    if (connection != null && !connection.equals(attach.connection())) {
+      getContext().unwatch(connection);
+      connection.tell(SignalConnection.Replaced.INSTANCE);
+      metrics.replaced();
+      getContext().getLog().info("Peer [{}] attached a newer stream; the older one is completed", peerKey);
+    }
+    connection = attach.connection();
+    getContext().watchWith(connection, new ConnectionTerminated(connection));
+    connection.tell(new SignalConnection.Attached(peerKey));
+    timers.cancel(IdleCheck.INSTANCE);
+    flushBuffer();
+    return this;
+  }
+
+  private Behavior<Command> onDetach(Detach detach) {
+    return clearIfCurrent(detach.connection());
+  }
+
+  private Behavior<Command> onConnectionTerminated(ConnectionTerminated terminated) {
+    // The connection actor stopped (stream ended, or its node died): never deliver to it again.
+    return clearIfCurrent(terminated.connection());
+  }
+
+  private Behavior<Command> clearIfCurrent(ActorRef<SignalConnection.Command> ref) {
+    if (ref.equals(connection)) {
+      getContext().unwatch(connection);
+      connection = null;
+      scheduleIdleCheck();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDeliver(Deliver deliver) {
+    if (connection != null) {
+      connection.tell(new SignalConnection.Push(deliver.message()));
+      return this;
+    }
+    if (settings.bufferMaxMessages() == 0) {
+      metrics.dropped(DropReason.NOT_CONNECTED);
+      return this;
+    }
+    if (buffer.size() >= settings.bufferMaxMessages()) {
+      // The oldest message is the least useful: ICE candidates go stale, offers get retried.
+      buffer.pollFirst();
+      metrics.unbuffered(1);
+      metrics.dropped(DropReason.BUFFER_FULL);
+    }
+    buffer.addLast(new Buffered(deliver.message(), nanoClock.getAsLong() + settings.bufferMaxAge().toNanos()));
+    metrics.buffered();
+    scheduleExpiry();
+    timers.cancel(IdleCheck.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onExpireBuffer() {
+    dropExpired();
+    scheduleExpiry();
+    if (buffer.isEmpty() && connection == null) {
+      scheduleIdleCheck();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onIdleCheck() {
+    if (connection == null && buffer.isEmpty()) {
+      shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStop() {
+    if (!buffer.isEmpty()) {
+      metrics.unbuffered(buffer.size());
+      getContext().getLog().debug("Peer [{}] session stops with {} buffered messages", peerKey, buffer.size());
+    }
+    return Behaviors.stopped();
+  }
+
+  private void flushBuffer() {
+    dropExpired();
+    int flushed = buffer.size();
+    for (Buffered b : buffer) {
+      connection.tell(new SignalConnection.Push(b.message()));
+    }
+    buffer.clear();
+    metrics.unbuffered(flushed);
+    timers.cancel(ExpireBuffer.INSTANCE);
+  }
+
+  private void dropExpired() {
+    long now = nanoClock.getAsLong();
+    while (!buffer.isEmpty() && buffer.peekFirst().expiresAtNanos() - now <= 0) {
+      buffer.pollFirst();
+      metrics.unbuffered(1);
+      metrics.dropped(DropReason.BUFFER_EXPIRED);
+    }
+  }
+
+  private void scheduleExpiry() {
+    if (buffer.isEmpty()) {
+      timers.cancel(ExpireBuffer.INSTANCE);
+      return;
+    }
+    if (!timers.isTimerActive(ExpireBuffer.INSTANCE)) {
+      long wait = Math.max(0, buffer.peekFirst().expiresAtNanos() - nanoClock.getAsLong());
+      timers.startSingleTimer(ExpireBuffer.INSTANCE, Duration.ofNanos(wait));
+    }
+  }
+
+  private void scheduleIdleCheck() {
+    timers.startSingleTimer(IdleCheck.INSTANCE, settings.idlePassivation());
+  }
+}

@@ -1,0 +1,172 @@
+package dev.meshplane.actors.signal;
+
+import dev.meshplane.actors.CborSerializable;
+import dev.meshplane.actors.signal.SignalMetrics.DropReason;
+import io.grpc.Status;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+
+/**
+ * Owns one ConnectStream response stream on this node. Its ref is what a {@link PeerSession}
+ * delivers to, so delivery works the same whether the session lives here or on another node.
+ *
+ * <p>Messages go into a bounded queue that never blocks: a client that stops reading loses
+ * messages (counted) rather than stalling its session and every sender behind it.
+ */
+public final class SignalConnection extends AbstractBehavior<SignalConnection.Command> {
+
+  public sealed interface Command extends CborSerializable
+      permits Attached, Push, Replaced, Drain, StreamTerminated, AttachTimedOut {}
+
+  /** The session accepted this stream; from now on the peer counts as connected. */
+  public record Attached(String peerKey) implements Command {}
+
+  /** A serialized {@code EncryptedMessage} to write to the stream. */
+  public record Push(byte[] message) implements Command {}
+
+  /** A newer stream for the same key attached; this one is completed normally. */
+  public enum Replaced implements Command {
+    INSTANCE
+  }
+
+  /** This node is leaving or rebalancing: end the stream with UNAVAILABLE so the client reconnects. */
+  public record Drain(String reason) implements Command {}
+
+  /** The response stream ended (client went away, or the stream was completed here). */
+  public enum StreamTerminated implements Command {
+    INSTANCE
+  }
+
+  private enum AttachTimedOut implements Command {
+    INSTANCE
+  }
+
+  public static Behavior<Command> create(
+      String peerKey,
+      BoundedSourceQueue<byte[]> queue,
+      org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PeerSession.Command> session,
+      CompletableFuture<Void> registered,
+      SignalSettings settings,
+      SignalMetrics metrics,
+      ConnectionRegistry registry) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(
+            timers -> new SignalConnection(
+                ctx, timers, peerKey, queue, session, registered, settings, metrics, registry)));
+  }
+
+  private final String peerKey;
+  private final BoundedSourceQueue<byte[]> queue;
+  private final org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PeerSession.Command> session;
+  private final CompletableFuture<Void> registered;
+  private final SignalMetrics metrics;
+  private final ConnectionRegistry registry;
+  private final long openedAtNanos = System.nanoTime();
+  private boolean attached;
+
+  private SignalConnection(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      String peerKey,
+      BoundedSourceQueue<byte[]> queue,
+      org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PeerSession.Command> session,
+      CompletableFuture<Void> registered,
+      SignalSettings settings,
+      SignalMetrics metrics,
+      ConnectionRegistry registry) {
+    super(ctx);
+    this.peerKey = peerKey;
+    this.queue = queue;
+    this.session = session;
+    this.registered = registered;
+    this.metrics = metrics;
+    this.registry = registry;
+    registry.add(ctx.getSelf());
+    session.tell(new PeerSession.Attach(ctx.getSelf()));
+    timers.startSingleTimer(AttachTimedOut.INSTANCE, settings.attachTimeout());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Attached.class, this::onAttached)
+        .onMessage(Push.class, this::onPush)
+        .onMessageEquals(Replaced.INSTANCE, this::onReplaced)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessageEquals(StreamTerminated.INSTANCE, this::onStreamTerminated)
+        .onMessageEquals(AttachTimedOut.INSTANCE, this::onAttachTimedOut)
+        .onSignal(PostStop.class, signal -> onPostStop())
+        .build();
+  }
+
+  private Behavior<Command> onAttached(Attached msg) {
+    if (!attached) {
+      attached = true;
+      metrics.streamAttached((System.nanoTime() - openedAtNanos) / 1e6);
+      registered.complete(null);
+    }
+    // Later Attached replies come from sessions re-created after a shard moved: nothing to do.
+    return this;
+  }
+
+  private Behavior<Command> onPush(Push push) {
+    QueueOfferResult result = queue.offer(push.message());
+    if (result == QueueOfferResult.enqueued()) {
+      metrics.forwarded();
+    } else if (result == QueueOfferResult.dropped()) {
+      metrics.dropped(DropReason.SLOW_CONSUMER);
+    } else {
+      metrics.dropped(DropReason.STREAM_CLOSED);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReplaced() {
+    queue.complete();
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onDrain(Drain drain) {
+    queue.fail(new GrpcServiceException(Status.UNAVAILABLE.withDescription(drain.reason())));
+    session.tell(new PeerSession.Detach(getContext().getSelf()));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onStreamTerminated() {
+    session.tell(new PeerSession.Detach(getContext().getSelf()));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onAttachTimedOut() {
+    if (attached) {
+      return this;
+    }
+    metrics.registrationFailed("failed_registration");
+    registered.completeExceptionally(
+        new GrpcServiceException(Status.INTERNAL.withDescription("error while registering message listener")));
+    queue.complete();
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onPostStop() {
+    registry.remove(getContext().getSelf());
+    if (attached) {
+      metrics.streamEnded((System.nanoTime() - openedAtNanos) / 1e9);
+    } else if (!registered.isDone()) {
+      registered.completeExceptionally(
+          new GrpcServiceException(Status.UNAVAILABLE.withDescription("stream closed before registration")));
+    }
+    getContext().getLog().debug("Signal stream of peer [{}] ended", peerKey);
+    return this;
+  }
+}

@@ -1,0 +1,187 @@
+package dev.meshplane.actors.signal;
+
+import dev.meshplane.actors.signal.SignalCodecs.InboundMessage;
+import dev.meshplane.actors.signal.SignalMetrics.DropReason;
+import dev.meshplane.protocol.signal.SignalHeaders;
+import io.grpc.Status;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.grpc.GrpcProtocol;
+import org.apache.pekko.grpc.GrpcServiceException;
+import org.apache.pekko.grpc.javadsl.GrpcExceptionHandler;
+import org.apache.pekko.grpc.javadsl.GrpcMarshalling;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The HTTP/2 edge of {@code signalexchange.SignalExchange}.
+ *
+ * <p>Written against Pekko gRPC's marshalling rather than its generated handler because
+ * ConnectStream must hold its response until the session has accepted the stream, and then
+ * flush {@code x-wiretrustee-peer-registered} before any message: the generated handler answers
+ * at once and cannot add response headers.
+ */
+public final class SignalGrpcHandler implements Function<HttpRequest, CompletionStage<HttpResponse>> {
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final SignalSettings settings;
+  private final SignalMetrics metrics;
+  private final ConnectionRegistry registry;
+  private final Materializer materializer;
+  private final AtomicLong connectionIds = new AtomicLong();
+  private final AtomicBoolean draining = new AtomicBoolean();
+
+  public SignalGrpcHandler(
+      ActorSystem<?> system, SignalSettings settings, SignalMetrics metrics, ConnectionRegistry registry) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.settings = settings;
+    this.metrics = metrics;
+    this.registry = registry;
+    this.materializer = Materializer.matFromSystem(system);
+  }
+
+  /** From now on new streams are refused with UNAVAILABLE; Send keeps routing. */
+  public void startDraining() {
+    draining.set(true);
+  }
+
+  @Override
+  public CompletionStage<HttpResponse> apply(HttpRequest request) {
+    String path = request.getUri().path();
+    Optional<CompletionStage<HttpResponse>> response =
+        GrpcMarshalling.negotiated(
+            request,
+            (reader, writer) -> {
+              if (path.equals(SignalHeaders.SEND_PATH)) {
+                return send(request, reader, writer);
+              }
+              if (path.equals(SignalHeaders.CONNECT_STREAM_PATH)) {
+                return connectStream(request, reader, writer);
+              }
+              return CompletableFuture.completedFuture(
+                  error(Status.UNIMPLEMENTED.withDescription("unknown method " + path), writer));
+            });
+    return response.orElseGet(
+        () -> CompletableFuture.completedFuture(
+            HttpResponse.create().withStatus(StatusCodes.UNSUPPORTED_MEDIA_TYPE)));
+  }
+
+  private CompletionStage<HttpResponse> send(
+      HttpRequest request, GrpcProtocol.GrpcProtocolReader reader, GrpcProtocol.GrpcProtocolWriter writer) {
+    return GrpcMarshalling.unmarshal(request.entity(), SignalCodecs.INBOUND, materializer, reader)
+        .thenApply(
+            message -> {
+              if (message.remoteKey().equals(SignalHeaders.HEALTH_PROBE_REMOTE_KEY)) {
+                return reply(writer);
+              }
+              if (!route(message)) {
+                return error(Status.INVALID_ARGUMENT.withDescription(
+                    "remoteKey must be 1-" + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters"), writer);
+              }
+              return reply(writer);
+            })
+        .exceptionally(e -> error(e, writer));
+  }
+
+  private CompletionStage<HttpResponse> connectStream(
+      HttpRequest request, GrpcProtocol.GrpcProtocolReader reader, GrpcProtocol.GrpcProtocolWriter writer) {
+    String peerKey = request.getHeader(SignalHeaders.PEER_ID).map(HttpHeader::value).orElse("").trim();
+    if (peerKey.isEmpty() || peerKey.length() > SignalHeaders.MAX_PEER_KEY_LENGTH) {
+      metrics.registrationFailed("missing_id");
+      String why = peerKey.isEmpty()
+          ? "missing connection header: " + SignalHeaders.PEER_ID
+          : SignalHeaders.PEER_ID + " is longer than " + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters";
+      return CompletableFuture.completedFuture(error(Status.FAILED_PRECONDITION.withDescription(why), writer));
+    }
+    if (draining.get()) {
+      return CompletableFuture.completedFuture(
+          error(Status.UNAVAILABLE.withDescription("node is shutting down"), writer));
+    }
+
+    // The queue is materialized now so the connection actor can accept messages before the
+    // response stream is subscribed; watchTermination sits before preMaterialize so it also fires
+    // if the response is never subscribed (the client vanished during registration).
+    Pair<Pair<BoundedSourceQueue<byte[]>, CompletionStage<Done>>, Source<byte[], NotUsed>> outbound =
+        Source.<byte[]>queue(settings.connectionQueueSize())
+            .watchTermination(Keep.both())
+            .preMaterialize(materializer);
+    CompletableFuture<Void> registered = new CompletableFuture<>();
+    ActorRef<SignalConnection.Command> connection =
+        system.systemActorOf(
+            SignalConnection.create(
+                peerKey,
+                outbound.first().first(),
+                sharding.entityRefFor(PeerSession.TYPE_KEY, peerKey),
+                registered,
+                settings,
+                metrics,
+                registry),
+            "signal-connection-" + connectionIds.incrementAndGet(),
+            Props.empty());
+    outbound.first().second().whenComplete((done, failure) -> connection.tell(SignalConnection.StreamTerminated.INSTANCE));
+
+    // openzro never reads the client's side of the stream; meshplane routes what it writes.
+    GrpcMarshalling.unmarshalStream(request.entity(), SignalCodecs.INBOUND, materializer, reader)
+        .thenAccept(in -> in.runWith(Sink.foreach(this::routeOrCount), materializer));
+
+    return registered
+        .thenApply(ignored -> GrpcMarshalling.marshalStream(
+                outbound.second(), SignalCodecs.OUTBOUND, writer, system, GrpcExceptionHandler.defaultMapper())
+            .addHeader(RawHeader.create(SignalHeaders.PEER_REGISTERED, SignalHeaders.PEER_REGISTERED_VALUE)))
+        .exceptionally(e -> error(e, writer));
+  }
+
+  private void routeOrCount(InboundMessage message) {
+    if (!message.remoteKey().equals(SignalHeaders.HEALTH_PROBE_REMOTE_KEY)) {
+      route(message);
+    }
+  }
+
+  /** Hands a message to the destination's session, wherever it lives. False if unroutable. */
+  private boolean route(InboundMessage message) {
+    String remoteKey = message.remoteKey();
+    if (remoteKey.isEmpty() || remoteKey.length() > SignalHeaders.MAX_PEER_KEY_LENGTH) {
+      metrics.dropped(DropReason.INVALID);
+      return false;
+    }
+    sharding.entityRefFor(PeerSession.TYPE_KEY, remoteKey).tell(new PeerSession.Deliver(message.raw()));
+    return true;
+  }
+
+  private HttpResponse reply(GrpcProtocol.GrpcProtocolWriter writer) {
+    return GrpcMarshalling.marshal(
+        SignalCodecs.EMPTY_REPLY, SignalCodecs.OUTBOUND, writer, system, GrpcExceptionHandler.defaultMapper());
+  }
+
+  private HttpResponse error(Status status, GrpcProtocol.GrpcProtocolWriter writer) {
+    return GrpcExceptionHandler.standard(new GrpcServiceException(status), writer, system);
+  }
+
+  private HttpResponse error(Throwable failure, GrpcProtocol.GrpcProtocolWriter writer) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return GrpcExceptionHandler.standard(cause, writer, system);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.meshplane.actors.signal;
+
+import com.typesafe.config.ConfigFactory;
+import dev.meshplane.protocol.tls.PemSslContexts;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.pattern.Patterns;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signal service of one node: the sharded {@link PeerSession} type, the gRPC listener, and its
+ * part in coordinated shutdown (refuse new streams, end open ones with UNAVAILABLE, close).
+ */
+public final class SignalServer {
+
+  private static final Logger log = LoggerFactory.getLogger(SignalServer.class);
+
+  private final ActorSystem<?> system;
+  private final SignalSettings settings;
+  private final SignalGrpcHandler handler;
+  private final ConnectionRegistry registry;
+  private final ServerBinding binding;
+
+  private SignalServer(
+      ActorSystem<?> system,
+      SignalSettings settings,
+      SignalGrpcHandler handler,
+      ConnectionRegistry registry,
+      ServerBinding binding) {
+    this.system = system;
+    this.settings = settings;
+    this.handler = handler;
+    this.registry = registry;
+    this.binding = binding;
+  }
+
+  public static CompletionStage<SignalServer> start(
+      ActorSystem<?> system, String bindHost, SignalSettings settings, SignalMetrics metrics) {
+    PeerSession.initSharding(system, settings, metrics);
+    ConnectionRegistry registry = new ConnectionRegistry();
+    SignalGrpcHandler handler = new SignalGrpcHandler(system, settings, metrics, registry);
+
+    ServerBuilder builder =
+        Http.get(system).newServerAt(bindHost, settings.port()).withSettings(serverSettings(system, settings));
+    if (settings.tlsEnabled()) {
+      builder = builder.enableHttps(ConnectionContext.httpsServer(
+          PemSslContexts.fromPemFiles(settings.tlsCertFile().get(), settings.tlsKeyFile().get())));
+    }
+    return builder
+        .bind(handler::apply)
+        .thenApply(binding -> {
+          log.info("Signal service listening on [{}] ({})", binding.localAddress(),
+              settings.tlsEnabled() ? "TLS" : "plaintext");
+          SignalServer server = new SignalServer(system, settings, handler, registry, binding);
+          server.registerShutdownTasks();
+          return server;
+        });
+  }
+
+  /**
+   * gRPC needs HTTP/2, also in plaintext (prior knowledge). Signal streams live for hours and
+   * carry little traffic, so the connection idle timeout is off; HTTP/2 pings find dead
+   * connections instead.
+   */
+  private static ServerSettings serverSettings(ActorSystem<?> system, SignalSettings settings) {
+    String overrides = "pekko.http.server.enable-http2 = on\n"
+        + "pekko.http.server.idle-timeout = infinite\n"
+        + "pekko.http.server.http2.ping-interval = " + settings.pingInterval().toMillis() + "ms\n"
+        + "pekko.http.server.http2.ping-timeout = " + settings.pingTimeout().toMillis() + "ms\n";
+    return ServerSettings.create(ConfigFactory.parseString(overrides).withFallback(system.settings().config()));
+  }
+
+  public int boundPort() {
+    return binding.localAddress().getPort();
+  }
+
+  public int openStreams() {
+    return registry.size();
+  }
+
+  /** Ends every open stream with UNAVAILABLE and waits (bounded) until they are gone. */
+  public CompletionStage<Done> drainStreams(String reason) {
+    handler.startDraining();
+    registry.drainAll(reason);
+    return awaitNoStreams(System.nanoTime() + settings.drainTimeout().toNanos());
+  }
+
+  private CompletionStage<Done> awaitNoStreams(long deadlineNanos) {
+    if (registry.size() == 0 || System.nanoTime() - deadlineNanos > 0) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+    return Patterns.after(Duration.ofMillis(20), system.classicSystem().scheduler(),
+        system.executionContext(), () -> awaitNoStreams(deadlineNanos));
+  }
+
+  private void registerShutdownTasks() {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "signal-refuse-new-streams", () -> {
+      handler.startDraining();
+      return binding.unbind();
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "signal-drain-streams", () -> {
+      log.info("Ending {} signal streams with UNAVAILABLE so clients reconnect elsewhere", registry.size());
+      return drainStreams("node is shutting down")
+          .thenCompose(done -> binding.terminate(settings.drainTimeout()))
+          .thenApply(terminated -> Done.getInstance());
+    });
+  }
+}

@@ -1,0 +1,119 @@
+package dev.meshplane.actors.signal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Typed view of {@code meshplane.signal}, read once at start-up. Every check fails with one line
+ * that names the setting and what it accepts, so a bad deployment stops before it serves.
+ */
+public record SignalSettings(
+    int port,
+    int bufferMaxMessages,
+    Duration bufferMaxAge,
+    int connectionQueueSize,
+    Duration attachTimeout,
+    Duration idlePassivation,
+    Optional<Path> tlsCertFile,
+    Optional<Path> tlsKeyFile,
+    Duration pingInterval,
+    Duration pingTimeout,
+    Duration drainTimeout) {
+
+  public static final String PATH = "meshplane.signal";
+
+  public static SignalSettings fromConfig(Config root) {
+    Config c = root.getConfig(PATH);
+    SignalSettings settings =
+        new SignalSettings(
+            port(c, "port"),
+            atLeast(c, "buffer.max-messages", 0),
+            duration(c, "buffer.max-age"),
+            atLeast(c, "connection-queue-size", 1),
+            positive(c, "attach-timeout"),
+            positive(c, "idle-passivation"),
+            optionalFile(c, "tls.cert-file"),
+            optionalFile(c, "tls.key-file"),
+            duration(c, "keepalive.ping-interval"),
+            duration(c, "keepalive.ping-timeout"),
+            duration(c, "drain-timeout"));
+    if (settings.tlsCertFile.isPresent() != settings.tlsKeyFile.isPresent()) {
+      throw new IllegalArgumentException(PATH + ".tls: set both cert-file and key-file, or neither");
+    }
+    if (!settings.pingInterval.isZero()
+        && settings.pingTimeout.toMillis() > 0
+        && settings.pingInterval.toMillis() % settings.pingTimeout.toMillis() != 0) {
+      // Pekko HTTP checks ping timeouts on ping-interval ticks and insists on this.
+      throw new IllegalArgumentException(PATH + ".keepalive.ping-timeout: must divide ping-interval"
+          + " evenly (got " + settings.pingTimeout + " and " + settings.pingInterval + ")");
+    }
+    return settings;
+  }
+
+  public boolean tlsEnabled() {
+    return tlsCertFile.isPresent();
+  }
+
+  static int port(Config c, String key) {
+    int value = integer(c, key);
+    if (value < 0 || value > 65535) {
+      throw new IllegalArgumentException(
+          PATH + "." + key + ": " + value + " is not a port (1-65535, or 0 for any free port)");
+    }
+    return value;
+  }
+
+  private static int atLeast(Config c, String key, int min) {
+    int value = integer(c, key);
+    if (value < min) {
+      throw new IllegalArgumentException(PATH + "." + key + ": " + value + " is too small (>= " + min + ")");
+    }
+    return value;
+  }
+
+  private static int integer(Config c, String key) {
+    try {
+      return c.getInt(key);
+    } catch (ConfigException.WrongType e) {
+      throw new IllegalArgumentException(PATH + "." + key + ": '" + c.getValue(key).unwrapped()
+          + "' is not a whole number", e);
+    }
+  }
+
+  private static Duration duration(Config c, String key) {
+    try {
+      Duration d = c.getDuration(key);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(PATH + "." + key + ": must not be negative");
+      }
+      return d;
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      throw new IllegalArgumentException(PATH + "." + key + ": '" + c.getValue(key).unwrapped()
+          + "' is not a duration (e.g. 500ms, 30s, 2m)", e);
+    }
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration d = duration(c, key);
+    if (d.isZero()) {
+      throw new IllegalArgumentException(PATH + "." + key + ": must be greater than zero");
+    }
+    return d;
+  }
+
+  private static Optional<Path> optionalFile(Config c, String key) {
+    String value = c.getString(key).trim();
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    Path path = Path.of(value);
+    if (!Files.isReadable(path)) {
+      throw new IllegalArgumentException(PATH + "." + key + ": file '" + value + "' is not readable");
+    }
+    return Optional.of(path);
+  }
+}

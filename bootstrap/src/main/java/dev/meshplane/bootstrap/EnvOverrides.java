@@ -1,0 +1,71 @@
+package dev.meshplane.bootstrap;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Environment variables that override settings. Operators and the multi-node tests drive nodes
+ * with these; openzro's names are accepted where openzro has one, and a meshplane name wins over
+ * the openzro name for the same setting.
+ */
+public final class EnvOverrides {
+
+  /** Variable → setting path, in precedence order (earlier wins for the same path). */
+  static final Map<String, String> VARIABLES = table(
+      "MESHPLANE_HOST", "meshplane.host",
+      "MESHPLANE_BIND_HOST", "meshplane.bind-host",
+      "MESHPLANE_ROLES", "meshplane.roles",
+      "MESHPLANE_CLUSTER_MODE", "meshplane.cluster.mode",
+      "MESHPLANE_SIGNAL_PORT", "meshplane.signal.port",
+      "MESHPLANE_SIGNAL_TLS_CERT_FILE", "meshplane.signal.tls.cert-file",
+      "MESHPLANE_SIGNAL_TLS_KEY_FILE", "meshplane.signal.tls.key-file",
+      "MESHPLANE_MANAGEMENT_PORT", "meshplane.management.port",
+      "MESHPLANE_METRICS_PORT", "meshplane.metrics.port",
+      "MESHPLANE_REMOTING_PORT", "meshplane.remoting.port",
+      "MESHPLANE_LOG_FORMAT", "meshplane.log.format",
+      "MESHPLANE_LOG_LEVEL", "meshplane.log.level",
+      "MESHPLANE_RELAY_PORT", "meshplane.relay.port",
+      "MESHPLANE_RELAY_AUTH_SECRET", "meshplane.relay.auth-secret",
+      "OZ_AUTH_SECRET", "meshplane.relay.auth-secret",
+      "MESHPLANE_RELAY_EXPOSED_ADDRESS", "meshplane.relay.exposed-address",
+      "MESHPLANE_RELAY_TLS_CERT_FILE", "meshplane.relay.tls.cert-file",
+      "MESHPLANE_RELAY_TLS_KEY_FILE", "meshplane.relay.tls.key-file");
+
+  private EnvOverrides() {}
+
+  /** The overrides present in {@code env}, as a config to put in front of the others. */
+  public static Config from(Map<String, String> env) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    VARIABLES.forEach((variable, path) -> {
+      String value = env.get(variable);
+      if (value != null && !values.containsKey(path)) {
+        values.put(path, value);
+      }
+    });
+    return ConfigFactory.parseMap(values, "environment variables");
+  }
+
+  /** The variable that set {@code path} in {@code env}, to name it in error messages. */
+  public static Optional<String> variableFor(String path, Map<String, String> env) {
+    return VARIABLES.entrySet().stream()
+        .filter(e -> e.getValue().equals(path) && env.containsKey(e.getKey()))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  public static List<String> names() {
+    return List.copyOf(VARIABLES.keySet());
+  }
+
+  private static Map<String, String> table(String... pairs) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      map.put(pairs[i], pairs[i + 1]);
+    }
+    return map;
+  }
+}

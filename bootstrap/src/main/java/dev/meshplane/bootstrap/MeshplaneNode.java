@@ -1,0 +1,181 @@
+package dev.meshplane.bootstrap;
+
+import com.typesafe.config.Config;
+import dev.meshplane.actors.signal.SignalMetrics;
+import dev.meshplane.actors.signal.SignalServer;
+import dev.meshplane.actors.signal.SignalSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.pekko.pattern.Patterns;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running node: its actor system and the services of its roles. */
+public final class MeshplaneNode {
+
+  private static final Logger log = LoggerFactory.getLogger(MeshplaneNode.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ActorSystem<Void> system;
+  private final NodeSettings settings;
+  private final PrometheusRegistry registry;
+  private final MetricsEndpoint metrics;
+  private final Optional<SignalServer> signal;
+  private final Optional<SignalMetrics> signalMetrics;
+
+  private MeshplaneNode(
+      ActorSystem<Void> system,
+      NodeSettings settings,
+      PrometheusRegistry registry,
+      MetricsEndpoint metrics,
+      Optional<SignalServer> signal,
+      Optional<SignalMetrics> signalMetrics) {
+    this.system = system;
+    this.settings = settings;
+    this.registry = registry;
+    this.metrics = metrics;
+    this.signal = signal;
+    this.signalMetrics = signalMetrics;
+  }
+
+  /**
+   * Starts a node from a fully assembled config (see {@link NodeConfig#load}).
+   *
+   * @throws SettingsException when a setting is invalid, before anything is started
+   */
+  public static MeshplaneNode start(Config config) {
+    NodeSettings settings;
+    Optional<SignalSettings> signalSettings;
+    try {
+      settings = NodeSettings.fromConfig(config);
+      signalSettings = settings.runs(NodeRole.SIGNAL)
+          ? Optional.of(SignalSettings.fromConfig(config)) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(e.getMessage(), e);
+    }
+    if (settings.clusterMode() != ClusterMode.DISABLED) {
+      throw new SettingsException("meshplane.cluster.mode: '" + settings.clusterMode().configValue()
+          + "' is not available in this build yet (accepted: disabled)");
+    }
+    if (settings.runs(NodeRole.RELAY)) {
+      throw new SettingsException("meshplane.roles: 'relay' is not available in this build yet (accepted: signal)");
+    }
+
+    ActorSystem<Void> system = ActorSystem.create(
+        Behaviors.empty(), "meshplane", NodeConfig.pekkoOverlay(settings).withFallback(config));
+    MetricsEndpoint metrics = null;
+    try {
+      // disabled mode: a one-member cluster, so sharding works exactly as it will with N nodes.
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+
+      PrometheusRegistry registry = new PrometheusRegistry();
+      metrics = MetricsEndpoint.start(settings.bindHost(), settings.metricsPort(), registry);
+
+      Optional<SignalMetrics> signalMetrics = signalSettings.map(s -> new SignalMetrics(registry));
+      Optional<SignalServer> signal = Optional.empty();
+      if (signalSettings.isPresent()) {
+        signal = Optional.of(await(SignalServer.start(
+            system, settings.bindHost(), signalSettings.get(), signalMetrics.get()), "signal listener"));
+      }
+      await(PekkoManagement.get(system.classicSystem()).start(), "management endpoint");
+
+      MeshplaneNode node = new MeshplaneNode(system, settings, registry, metrics, signal, signalMetrics);
+      node.registerShutdownTasks();
+      log.info("meshplane node up: host [{}], roles {}, signal port {}, management port {}, metrics port {}",
+          settings.host(), settings.roles(), signal.map(SignalServer::boundPort).orElse(-1),
+          settings.managementPort(), metrics.port());
+      return node;
+    } catch (RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private void registerShutdownTasks() {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "readiness-off", () -> {
+      NodeState.get(system.classicSystem()).startDraining();
+      log.info("Shutting down: /ready now reports 503");
+      if (settings.readinessDelay().isZero()) {
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      return Patterns.after(settings.readinessDelay(), system.classicSystem().scheduler(),
+          system.executionContext(), () -> CompletableFuture.completedFuture(Done.getInstance()));
+    });
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "metrics-endpoint-stop", () -> {
+      metrics.close();
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+  }
+
+  private static <T> T await(CompletionStage<T> stage, String what) {
+    try {
+      return stage.toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException("cannot start " + what + ": " + cause.getMessage(), cause);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("cannot start " + what + ": no answer within " + START_TIMEOUT, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting " + what, e);
+    }
+  }
+
+  /** Runs coordinated shutdown, as SIGTERM does, and waits for the actor system to end. */
+  public void shutdown() {
+    CoordinatedShutdown.get(system).run(CoordinatedShutdown.unknownReason());
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("Actor system did not terminate cleanly: {}", e.toString());
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  public int metricsPort() {
+    return metrics.port();
+  }
+
+  public int signalPort() {
+    return signal.orElseThrow(() -> new IllegalStateException("this node does not run signal")).boundPort();
+  }
+
+  public Optional<SignalServer> signal() {
+    return signal;
+  }
+
+  public SignalMetrics signalMetrics() {
+    return signalMetrics.orElseThrow(() -> new IllegalStateException("this node does not run signal"));
+  }
+}

@@ -1,0 +1,56 @@
+package dev.meshplane.bootstrap;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** Assembles a node's configuration: environment, then the --config file, then defaults. */
+public final class NodeConfig {
+
+  private NodeConfig() {}
+
+  public static Config load(Optional<Path> file, Map<String, String> env) {
+    Config fileConfig = ConfigFactory.empty();
+    if (file.isPresent()) {
+      Path path = file.get();
+      if (!Files.isReadable(path)) {
+        throw new SettingsException("--config: file '" + path + "' is not readable");
+      }
+      try {
+        fileConfig = ConfigFactory.parseFile(path.toFile());
+      } catch (ConfigException e) {
+        throw new SettingsException("--config: '" + path + "' is not valid HOCON: " + e.getMessage(), e);
+      }
+    }
+    try {
+      return EnvOverrides.from(env).withFallback(fileConfig).withFallback(defaults()).resolve();
+    } catch (ConfigException e) {
+      throw new SettingsException("configuration: " + e.getMessage(), e);
+    }
+  }
+
+  /** Pekko settings of a node above every module's reference.conf, then the references. */
+  public static Config defaults() {
+    return ConfigFactory.parseResources(NodeConfig.class.getClassLoader(), "meshplane-node.conf")
+        .withFallback(ConfigFactory.defaultReference(NodeConfig.class.getClassLoader()));
+  }
+
+  /** Settings Pekko needs, derived from the node settings so there is one place to set each. */
+  static Config pekkoOverlay(NodeSettings node) {
+    String pekkoLevel = node.logLevel().equals("WARN") ? "WARNING" : node.logLevel();
+    return ConfigFactory.parseMap(Map.of(
+        "pekko.actor.provider", "cluster",
+        "pekko.loglevel", pekkoLevel,
+        "pekko.remote.artery.canonical.hostname", node.host(),
+        "pekko.remote.artery.canonical.port", node.remotingPort(),
+        "pekko.remote.artery.bind.hostname", node.bindHost(),
+        "pekko.management.http.hostname", node.host(),
+        "pekko.management.http.bind-hostname", node.bindHost(),
+        "pekko.management.http.port", node.managementPort()),
+        "meshplane node settings");
+  }
+}

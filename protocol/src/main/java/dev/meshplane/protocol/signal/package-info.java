@@ -1,0 +1,6 @@
+/**
+ * The openzro signal contract (shared/spec/signal.md): generated protobuf messages from
+ * {@code signalexchange.proto}, header names, and method descriptors for plain grpc-java clients.
+ * Server behaviour lives in {@code dev.meshplane.actors.signal}; this package only names things.
+ */
+package dev.meshplane.protocol.signal;
