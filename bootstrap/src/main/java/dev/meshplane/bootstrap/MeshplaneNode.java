@@ -112,7 +112,7 @@ public final class MeshplaneNode {
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "readiness-off", () -> {
       NodeState.get(system.classicSystem()).startDraining();
-      log.info("Shutting down: /ready now reports 503");
+      log.info("Shutting down: /ready now reports not ready");
       if (settings.readinessDelay().isZero()) {
         return CompletableFuture.completedFuture(Done.getInstance());
       }

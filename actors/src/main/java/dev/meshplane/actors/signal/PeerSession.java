@@ -206,12 +206,11 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
   private void flushBuffer() {
     dropExpired();
-    int flushed = buffer.size();
+    metrics.unbuffered(buffer.size());
     for (Buffered b : buffer) {
       connection.tell(new SignalConnection.Push(b.message()));
     }
     buffer.clear();
-    metrics.unbuffered(flushed);
     timers.cancel(ExpireBuffer.INSTANCE);
   }
 

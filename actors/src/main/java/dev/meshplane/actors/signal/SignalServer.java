@@ -73,7 +73,7 @@ public final class SignalServer {
    * connections instead.
    */
   private static ServerSettings serverSettings(ActorSystem<?> system, SignalSettings settings) {
-    String overrides = "pekko.http.server.enable-http2 = on\n"
+    String overrides = "pekko.http.server.preview.enable-http2 = on\n"
         + "pekko.http.server.idle-timeout = infinite\n"
         + "pekko.http.server.http2.ping-interval = " + settings.pingInterval().toMillis() + "ms\n"
         + "pekko.http.server.http2.ping-timeout = " + settings.pingTimeout().toMillis() + "ms\n";

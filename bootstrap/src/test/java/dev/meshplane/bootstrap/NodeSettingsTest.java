@@ -1,0 +1,85 @@
+package dev.meshplane.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import dev.meshplane.actors.signal.SignalSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeSettingsTest {
+
+  private static Config load(Map<String, String> env) {
+    return NodeConfig.load(Optional.empty(), env);
+  }
+
+  @Test
+  void defaultsMatchTheDocumentedPorts() {
+    Config config = load(Map.of());
+    NodeSettings node = NodeSettings.fromConfig(config);
+    assertEquals(ClusterMode.DISABLED, node.clusterMode());
+    assertEquals(8558, node.managementPort());
+    assertEquals(9090, node.metricsPort());
+    assertEquals(25520, node.remotingPort());
+    assertEquals(10000, SignalSettings.fromConfig(config).port());
+  }
+
+  @Test
+  void environmentOverridesTheConfigFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.conf");
+    Files.writeString(file, "meshplane.signal.port = 11111\nmeshplane.metrics.port = 9999\n");
+    Config config = NodeConfig.load(Optional.of(file), Map.of("MESHPLANE_SIGNAL_PORT", "12345"));
+    assertEquals(12345, SignalSettings.fromConfig(config).port());
+    assertEquals(9999, NodeSettings.fromConfig(config).metricsPort());
+  }
+
+  @Test
+  void meshplaneVariableWinsOverTheOpenzroOne() {
+    Config config = load(Map.of("OZ_AUTH_SECRET", "from-openzro", "MESHPLANE_RELAY_AUTH_SECRET", "ours"));
+    assertEquals("ours", config.getString("meshplane.relay.auth-secret"));
+    assertEquals("from-openzro", load(Map.of("OZ_AUTH_SECRET", "from-openzro")).getString("meshplane.relay.auth-secret"));
+  }
+
+  @Test
+  void invalidModeNamesTheSettingAndTheAcceptedValues() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NodeSettings.fromConfig(load(Map.of("MESHPLANE_CLUSTER_MODE", "sideways"))));
+    assertEquals("meshplane.cluster.mode: 'sideways' is not a mode (accepted: disabled, embedded, external)",
+        e.getMessage());
+  }
+
+  @Test
+  void invalidPortsAreRejectedWithOneLine() {
+    IllegalArgumentException notNumber = assertThrows(IllegalArgumentException.class,
+        () -> SignalSettings.fromConfig(load(Map.of("MESHPLANE_SIGNAL_PORT", "ten"))));
+    assertTrue(notNumber.getMessage().startsWith("meshplane.signal.port: 'ten' is not a whole number"));
+    IllegalArgumentException outOfRange = assertThrows(IllegalArgumentException.class,
+        () -> NodeSettings.fromConfig(load(Map.of("MESHPLANE_METRICS_PORT", "70000"))));
+    assertTrue(outOfRange.getMessage().startsWith("meshplane.metrics.port: 70000 is not a port"));
+    assertEquals(Optional.of("MESHPLANE_METRICS_PORT"),
+        EnvOverrides.variableFor("meshplane.metrics.port", Map.of("MESHPLANE_METRICS_PORT", "70000")));
+  }
+
+  @Test
+  void unknownRoleAndHalfConfiguredTlsAreRejected(@TempDir Path dir) throws Exception {
+    assertThrows(IllegalArgumentException.class,
+        () -> NodeSettings.fromConfig(load(Map.of("MESHPLANE_ROLES", "signal,teleport"))));
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SignalSettings.fromConfig(load(Map.of("MESHPLANE_SIGNAL_TLS_CERT_FILE", cert.toString()))));
+    assertTrue(e.getMessage().contains("set both cert-file and key-file"), e.getMessage());
+  }
+
+  @Test
+  void unsupportedModeStopsStartupWithASettingsError() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> TestNodes.start(Map.of("meshplane.cluster.mode", "embedded")));
+    assertTrue(e.getMessage().startsWith("meshplane.cluster.mode:"), e.getMessage());
+  }
+}

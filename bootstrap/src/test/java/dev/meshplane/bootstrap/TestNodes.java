@@ -1,0 +1,50 @@
+package dev.meshplane.bootstrap;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/** In-process nodes on loopback with free ports, for tests of one node's behaviour. */
+final class TestNodes {
+
+  private TestNodes() {}
+
+  static MeshplaneNode start(Map<String, Object> overrides) {
+    Map<String, Object> values = new HashMap<>();
+    values.put("meshplane.host", "127.0.0.1");
+    values.put("meshplane.bind-host", "127.0.0.1");
+    values.put("meshplane.signal.port", 0);
+    values.put("meshplane.metrics.port", 0);
+    values.put("meshplane.remoting.port", 0);
+    values.put("meshplane.management.port", freePort());
+    values.putAll(overrides);
+    return MeshplaneNode.start(
+        ConfigFactory.parseMap(values).withFallback(NodeConfig.load(Optional.empty(), Map.of())));
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Polls {@code condition} until it holds or the deadline passes; fails with {@code what}. */
+  static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+      }
+      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+    }
+  }
+}
