@@ -1,0 +1,145 @@
+package dev.meshplane.multijvm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node started exactly as an operator starts one: {@code ./meshplane run} in its own JVM,
+ * configured through environment variables, on free loopback ports. Its output goes to a log
+ * file under target/ so a failing test can be read afterwards.
+ */
+final class NodeProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  final int signalPort = freePort();
+  final int managementPort = freePort();
+  final int metricsPort = freePort();
+  final int remotingPort = freePort();
+  final Path log;
+  private final Process process;
+
+  private NodeProcess(String name, Map<String, String> extraEnv) throws IOException {
+    Path root = repositoryRoot();
+    log = root.resolve("multi-jvm-tests/target/nodes/" + name + ".log");
+    Files.createDirectories(log.getParent());
+    ProcessBuilder builder = new ProcessBuilder(root.resolve("meshplane").toString(), "run")
+        .directory(root.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("MESHPLANE_HOST", "127.0.0.1");
+    env.put("MESHPLANE_BIND_HOST", "127.0.0.1");
+    env.put("MESHPLANE_SIGNAL_PORT", Integer.toString(signalPort));
+    env.put("MESHPLANE_MANAGEMENT_PORT", Integer.toString(managementPort));
+    env.put("MESHPLANE_METRICS_PORT", Integer.toString(metricsPort));
+    env.put("MESHPLANE_REMOTING_PORT", Integer.toString(remotingPort));
+    env.put("JAVA_OPTS", "-Xmx384m");
+    env.putAll(extraEnv);
+    process = builder.start();
+  }
+
+  static NodeProcess start(String name) throws IOException {
+    return new NodeProcess(name, Map.of());
+  }
+
+  static NodeProcess start(String name, Map<String, String> env) throws IOException {
+    return new NodeProcess(name, new HashMap<>(env));
+  }
+
+  static Path repositoryRoot() {
+    String root = System.getProperty("meshplane.root");
+    return Path.of(root != null ? root : "..").toAbsolutePath().normalize();
+  }
+
+  /** Polls /ready until 200; fails with the node's log tail if the deadline passes or it dies. */
+  Duration awaitReady(Duration timeout) throws Exception {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    URI ready = URI.create("http://127.0.0.1:" + managementPort + "/ready");
+    while (System.nanoTime() - deadline < 0) {
+      if (!process.isAlive()) {
+        throw new AssertionError("node exited with " + process.exitValue() + " before ready:\n" + logTail());
+      }
+      if (httpStatus(ready) == 200) {
+        return Duration.ofNanos(System.nanoTime() - start);
+      }
+      process.waitFor(100, TimeUnit.MILLISECONDS);
+    }
+    throw new AssertionError("node not ready within " + timeout + ":\n" + logTail());
+  }
+
+  String get(String path, int port) throws Exception {
+    HttpResponse<String> response = HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("GET " + path + " answered " + response.statusCode());
+    }
+    return response.body();
+  }
+
+  static int httpStatus(URI uri) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** SIGTERM, as Kubernetes and systemd stop a node; returns the exit code. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("node did not exit within " + timeout + " of SIGTERM:\n" + logTail());
+    }
+    return process.exitValue();
+  }
+
+  /** Waits for the node to exit by itself; returns the exit code. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("node still running after " + timeout + ":\n" + logTail());
+    }
+    return process.exitValue();
+  }
+
+  String logTail() {
+    try {
+      String text = Files.readString(log);
+      return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
