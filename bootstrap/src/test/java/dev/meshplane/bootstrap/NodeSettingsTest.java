@@ -77,6 +77,15 @@ class NodeSettingsTest {
   }
 
   @Test
+  void pingTimeoutMustLeaveRoomToDetectAMissedAck() {
+    Config config = com.typesafe.config.ConfigFactory.parseString(
+        "meshplane.signal.keepalive { ping-interval = 10s, ping-timeout = 10s }").withFallback(load(Map.of()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SignalSettings.fromConfig(config));
+    assertTrue(e.getMessage().startsWith("meshplane.signal.keepalive.ping-timeout: must divide ping-interval"),
+        e.getMessage());
+  }
+
+  @Test
   void unsupportedModeStopsStartupWithASettingsError() {
     SettingsException e = assertThrows(SettingsException.class,
         () -> TestNodes.start(Map.of("meshplane.cluster.mode", "embedded")));

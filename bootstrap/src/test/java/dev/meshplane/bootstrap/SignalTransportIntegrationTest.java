@@ -88,10 +88,77 @@ class SignalTransportIntegrationTest {
     }
   }
 
+  /**
+   * A peer with an open stream that stops answering pings (a hung client, a broken middlebox) is
+   * found by the server's pings and told GOAWAY, so it reconnects.
+   */
+  @Test
+  void openStreamWhosePeerNeverAcksPingsGetsGoaway() throws Exception {
+    MeshplaneNode node = TestNodes.start(Map.of(
+        "meshplane.signal.keepalive.ping-interval", "2s",
+        "meshplane.signal.keepalive.ping-timeout", "1s"));
+    try (Socket socket = new Socket("127.0.0.1", node.signalPort())) {
+      socket.setSoTimeout((int) WAIT.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      writeFrame(out, 0x4, 0, new byte[0]);
+      // HEADERS (END_HEADERS) opening ConnectStream on stream 1; pings run only while streams are open.
+      writeFrame(out, 0x1, 0x4, 1, hpackLiterals(
+          ":method", "POST", ":scheme", "http", ":path", "/signalexchange.SignalExchange/ConnectStream",
+          ":authority", "127.0.0.1", "content-type", "application/grpc", "te", "trailers",
+          "x-wiretrustee-peer-id", "silent-peer"));
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      boolean pinged = false;
+      boolean responseHeaders = false;
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (true) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new AssertionError("no GOAWAY within " + WAIT + " (pinged: " + pinged + ")");
+        }
+        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int stream = in.readInt();
+        in.readNBytes(length);
+        responseHeaders |= type == 0x1 && stream == 1;
+        pinged |= type == 0x6 && (flags & 0x1) == 0;
+        if (type == 0x7) {
+          break;
+        }
+      }
+      assertEquals(true, responseHeaders, "the stream was registered");
+      assertEquals(true, pinged, "the server pinged before giving up");
+    } finally {
+      node.shutdown();
+    }
+  }
+
+  /** HPACK "literal header field without indexing", no Huffman: enough for short ASCII headers. */
+  private static byte[] hpackLiterals(String... namesAndValues) {
+    java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      byte[] name = namesAndValues[i].getBytes(StandardCharsets.US_ASCII);
+      byte[] value = namesAndValues[i + 1].getBytes(StandardCharsets.US_ASCII);
+      block.write(0x00);
+      block.write(name.length);
+      block.writeBytes(name);
+      block.write(value.length);
+      block.writeBytes(value);
+    }
+    return block.toByteArray();
+  }
+
   private static void writeFrame(OutputStream out, int type, int flags, byte[] payload) throws IOException {
+    writeFrame(out, type, flags, 0, payload);
+  }
+
+  private static void writeFrame(OutputStream out, int type, int flags, int stream, byte[] payload)
+      throws IOException {
     out.write(new byte[] {
       (byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-      (byte) type, (byte) flags, 0, 0, 0, 0
+      (byte) type, (byte) flags,
+      (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream
     });
     out.write(payload);
   }

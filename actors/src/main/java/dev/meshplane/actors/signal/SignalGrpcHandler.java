@@ -16,6 +16,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.grpc.GrpcProtocol;
 import org.apache.pekko.grpc.GrpcServiceException;
@@ -43,8 +44,11 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 public final class SignalGrpcHandler implements Function<HttpRequest, CompletionStage<HttpResponse>> {
 
+  private static final String GRPC_ACCEPT_ENCODING = "grpc-accept-encoding";
+
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
+  private final ActorRef<ShardingEnvelope<PeerSession.Command>> sessions;
   private final SignalSettings settings;
   private final SignalMetrics metrics;
   private final ConnectionRegistry registry;
@@ -53,9 +57,14 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
   private final AtomicBoolean draining = new AtomicBoolean();
 
   public SignalGrpcHandler(
-      ActorSystem<?> system, SignalSettings settings, SignalMetrics metrics, ConnectionRegistry registry) {
+      ActorSystem<?> system,
+      ActorRef<ShardingEnvelope<PeerSession.Command>> sessions,
+      SignalSettings settings,
+      SignalMetrics metrics,
+      ConnectionRegistry registry) {
     this.system = system;
     this.sharding = ClusterSharding.get(system);
+    this.sessions = sessions;
     this.settings = settings;
     this.metrics = metrics;
     this.registry = registry;
@@ -68,7 +77,10 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
   }
 
   @Override
-  public CompletionStage<HttpResponse> apply(HttpRequest request) {
+  public CompletionStage<HttpResponse> apply(HttpRequest incoming) {
+    // Bodies are end-to-end encrypted, so compressing them costs CPU on both ends and saves
+    // nothing; without the client's accept-encoding the reply is written uncompressed.
+    HttpRequest request = incoming.removeHeader(GRPC_ACCEPT_ENCODING);
     String path = request.getUri().path();
     Optional<CompletionStage<HttpResponse>> response =
         GrpcMarshalling.negotiated(
@@ -166,7 +178,8 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
       metrics.dropped(DropReason.INVALID);
       return false;
     }
-    sharding.entityRefFor(PeerSession.TYPE_KEY, remoteKey).tell(new PeerSession.Deliver(message.raw()));
+    // Through the region with an envelope: an EntityRef per message would URL-encode the key each time.
+    sessions.tell(new ShardingEnvelope<>(remoteKey, new PeerSession.Deliver(message.raw())));
     return true;
   }
 

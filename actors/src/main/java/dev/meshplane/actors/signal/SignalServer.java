@@ -3,6 +3,7 @@ package dev.meshplane.actors.signal;
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.tls.PemSslContexts;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -46,9 +47,9 @@ public final class SignalServer {
 
   public static CompletionStage<SignalServer> start(
       ActorSystem<?> system, String bindHost, SignalSettings settings, SignalMetrics metrics) {
-    PeerSession.initSharding(system, settings, metrics);
+    var sessions = PeerSession.initSharding(system, settings, metrics);
     ConnectionRegistry registry = new ConnectionRegistry();
-    SignalGrpcHandler handler = new SignalGrpcHandler(system, settings, metrics, registry);
+    SignalGrpcHandler handler = new SignalGrpcHandler(system, sessions, settings, metrics, registry);
 
     ServerBuilder builder =
         Http.get(system).newServerAt(bindHost, settings.port()).withSettings(serverSettings(system, settings));
@@ -69,15 +70,23 @@ public final class SignalServer {
 
   /**
    * gRPC needs HTTP/2, also in plaintext (prior knowledge). Signal streams live for hours and
-   * carry little traffic, so the connection idle timeout is off; HTTP/2 pings find dead
-   * connections instead.
+   * carry little traffic, so the connection idle timeout is off. Instead, while a stream is open
+   * the server pings (GOAWAY when an ack is overdue), and TCP keepalive makes the kernel reset
+   * connections to peers that vanished.
    */
   private static ServerSettings serverSettings(ActorSystem<?> system, SignalSettings settings) {
     String overrides = "pekko.http.server.preview.enable-http2 = on\n"
         + "pekko.http.server.idle-timeout = infinite\n"
         + "pekko.http.server.http2.ping-interval = " + settings.pingInterval().toMillis() + "ms\n"
         + "pekko.http.server.http2.ping-timeout = " + settings.pingTimeout().toMillis() + "ms\n";
-    return ServerSettings.create(ConfigFactory.parseString(overrides).withFallback(system.settings().config()));
+    ServerSettings base =
+        ServerSettings.create(ConfigFactory.parseString(overrides).withFallback(system.settings().config()));
+    if (settings.pingInterval().isZero()) {
+      return base;
+    }
+    // Probe idle connections on the same cadence as the HTTP/2 pings.
+    Duration probeInterval = settings.pingTimeout().isZero() ? settings.pingInterval() : settings.pingTimeout();
+    return base.withSocketOptions(List.of(new TcpKeepAlive(settings.pingInterval(), probeInterval)));
   }
 
   public int boundPort() {

@@ -44,12 +44,14 @@ public record SignalSettings(
     if (settings.tlsCertFile.isPresent() != settings.tlsKeyFile.isPresent()) {
       throw new IllegalArgumentException(PATH + ".tls: set both cert-file and key-file, or neither");
     }
-    if (!settings.pingInterval.isZero()
-        && settings.pingTimeout.toMillis() > 0
-        && settings.pingInterval.toMillis() % settings.pingTimeout.toMillis() != 0) {
-      // Pekko HTTP checks ping timeouts on ping-interval ticks and insists on this.
+    long interval = settings.pingInterval.toMillis();
+    long timeout = settings.pingTimeout.toMillis();
+    if (interval > 0 && timeout > 0 && (interval % timeout != 0 || interval < 2 * timeout)) {
+      // Pekko HTTP ticks every ping-timeout and pings every interval/timeout ticks. With fewer than
+      // two ticks per interval it sends a fresh ping before the old one can count as overdue, and
+      // a dead peer is never detected.
       throw new IllegalArgumentException(PATH + ".keepalive.ping-timeout: must divide ping-interval"
-          + " evenly (got " + settings.pingTimeout + " and " + settings.pingInterval + ")");
+          + " evenly and be at most half of it (got " + settings.pingTimeout + " and " + settings.pingInterval + ")");
     }
     return settings;
   }
