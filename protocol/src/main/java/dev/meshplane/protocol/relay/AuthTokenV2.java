@@ -1,0 +1,156 @@
+package dev.meshplane.protocol.relay;
+
+import dev.meshplane.protocol.relay.RelayProtocolException.Reason;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Generator and validator of the v2 relay auth token carried in Auth (spec §5.1).
+ *
+ * <pre>
+ * +-----------+---------------------------+--------------------------------------+
+ * | algorithm | signature (32 for algo 1) | payload: ASCII decimal expiry, unix s |
+ * +-----------+---------------------------+--------------------------------------+
+ *   signature = HMAC-SHA256(key = SHA-256(secret), payload)
+ * </pre>
+ *
+ * Thread-safe: a fresh {@link Mac} is created per call (tokens are checked once per handshake, so
+ * the cost is irrelevant next to the WebSocket upgrade).
+ */
+public final class AuthTokenV2 {
+
+  /** Algorithm byte for HMAC-SHA256, the only one with a hash function (§5.1). */
+  public static final int ALGORITHM_HMAC_SHA256 = 1;
+
+  /** HMAC-SHA256 output size. */
+  public static final int SIGNATURE_SIZE = 32;
+
+  /** Payloads shorter than this are rejected before the signature is checked (§5.1 step 2). */
+  public static final int MIN_PAYLOAD_SIZE = 10;
+
+  private static final String HMAC = "HmacSHA256";
+
+  private final SecretKeySpec key;
+
+  private AuthTokenV2(RelayAuthSecret secret) {
+    this.key = new SecretKeySpec(secret.hmacKey(), HMAC);
+  }
+
+  /** Tokens signed and checked with this key. */
+  public static AuthTokenV2 withSecret(RelayAuthSecret secret) {
+    return new AuthTokenV2(secret);
+  }
+
+  /** A token valid until and including {@code expiryUnixSeconds}, as management issues it. */
+  public byte[] generate(long expiryUnixSeconds) {
+    byte[] payload = Long.toString(expiryUnixSeconds).getBytes(StandardCharsets.US_ASCII);
+    return assemble(hmac(payload), payload);
+  }
+
+  /**
+   * The binary token a client builds from management's {@code RelayConfig}: {@code tokenPayload}
+   * (the decimal expiry) and {@code tokenSignature} (standard base64 of the HMAC) (§5.1).
+   *
+   * @throws IllegalArgumentException if the signature is not base64 of 32 bytes
+   */
+  public static byte[] fromManagementFields(String tokenPayload, String tokenSignatureBase64) {
+    byte[] signature = Base64.getDecoder().decode(tokenSignatureBase64);
+    if (signature.length != SIGNATURE_SIZE) {
+      throw new IllegalArgumentException("token signature is " + signature.length + " bytes, expected " + SIGNATURE_SIZE);
+    }
+    return assemble(signature, tokenPayload.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * Checks a token in the order of the Go validator (§5.1), so the reason matches what openzro
+   * would have failed on. Returns the expiry on success.
+   *
+   * @throws RelayProtocolException one of the {@code TOKEN_*} reasons
+   */
+  public long validate(byte[] token, long nowUnixSeconds) throws RelayProtocolException {
+    if (token.length == 0) {
+      throw new RelayProtocolException(Reason.TOKEN_EMPTY, "no token");
+    }
+    int algorithm = token[0] & 0xff;
+    int signatureSize = algorithm == ALGORITHM_HMAC_SHA256 ? SIGNATURE_SIZE : 0;
+    if (token.length < 1 + signatureSize) {
+      throw new RelayProtocolException(Reason.TOKEN_TRUNCATED,
+          "token of " + token.length + " bytes, needs " + (1 + signatureSize));
+    }
+    byte[] payload = Arrays.copyOfRange(token, 1 + signatureSize, token.length);
+    if (payload.length < MIN_PAYLOAD_SIZE) {
+      throw new RelayProtocolException(Reason.TOKEN_PAYLOAD_TOO_SHORT,
+          "payload of " + payload.length + " bytes, minimum " + MIN_PAYLOAD_SIZE);
+    }
+    if (algorithm != ALGORITHM_HMAC_SHA256) {
+      throw new RelayProtocolException(Reason.TOKEN_UNSUPPORTED_ALGORITHM, "algorithm " + algorithm);
+    }
+    byte[] signature = Arrays.copyOfRange(token, 1, 1 + signatureSize);
+    if (!MessageDigest.isEqual(hmac(payload), signature)) {
+      throw new RelayProtocolException(Reason.TOKEN_BAD_SIGNATURE, "HMAC mismatch");
+    }
+    long expiry = parseExpiry(payload);
+    if (nowUnixSeconds > expiry) {
+      throw new RelayProtocolException(Reason.TOKEN_EXPIRED,
+          "expired at " + expiry + ", now " + nowUnixSeconds);
+    }
+    return expiry;
+  }
+
+  private byte[] hmac(byte[] payload) {
+    try {
+      Mac mac = Mac.getInstance(HMAC);
+      mac.init(key);
+      return mac.doFinal(payload);
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      // HmacSHA256 is mandatory on every Java platform and any non-empty key is valid for it.
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  private static byte[] assemble(byte[] signature, byte[] payload) {
+    byte[] token = new byte[1 + signature.length + payload.length];
+    token[0] = ALGORITHM_HMAC_SHA256;
+    System.arraycopy(signature, 0, token, 1, signature.length);
+    System.arraycopy(payload, 0, token, 1 + signature.length, payload.length);
+    return token;
+  }
+
+  /**
+   * Go's {@code strconv.ParseInt(s, 10, 64)}: optional sign, ASCII digits only, no whitespace, no
+   * overflow. Written out because {@link Long#parseLong} also accepts non-ASCII digits.
+   */
+  private static long parseExpiry(byte[] payload) throws RelayProtocolException {
+    int i = 0;
+    boolean negative = false;
+    if (payload[0] == '+' || payload[0] == '-') {
+      negative = payload[0] == '-';
+      i = 1;
+    }
+    long value = 0;
+    for (; i < payload.length; i++) {
+      int digit = payload[i] - '0';
+      if (digit < 0 || digit > 9) {
+        throw new RelayProtocolException(Reason.TOKEN_MALFORMED_EXPIRY, "payload is not a decimal integer");
+      }
+      // Accumulate negatively so that Long.MIN_VALUE parses like in Go.
+      if (value < (Long.MIN_VALUE + digit) / 10) {
+        throw new RelayProtocolException(Reason.TOKEN_MALFORMED_EXPIRY, "payload overflows int64");
+      }
+      value = value * 10 - digit;
+    }
+    if (negative) {
+      return value;
+    }
+    if (value == Long.MIN_VALUE) {
+      throw new RelayProtocolException(Reason.TOKEN_MALFORMED_EXPIRY, "payload overflows int64");
+    }
+    return -value;
+  }
+}
