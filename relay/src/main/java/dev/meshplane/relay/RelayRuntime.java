@@ -1,0 +1,27 @@
+package dev.meshplane.relay;
+
+import dev.meshplane.protocol.relay.AuthTokenV2;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.stream.Materializer;
+import scala.concurrent.ExecutionContextExecutor;
+
+/**
+ * What every connection of one running relay shares: settings, store, metrics, the token
+ * validator, the precomputed AuthResponse (§4.3: computed once at start) and the stream and timer
+ * machinery.
+ */
+record RelayRuntime(
+    RelaySettings settings,
+    PeerStore store,
+    RelayMetrics metrics,
+    AuthTokenV2 tokens,
+    Message authResponse,
+    Clock clock,
+    Materializer materializer,
+    Scheduler scheduler,
+    ExecutionContextExecutor executor,
+    Consumer<PeerConnection> onClosed) {
+}
