@@ -89,6 +89,7 @@ public final class SignalBench {
     return ConfigFactory.parseMap(Map.of(
             "meshplane.host", "127.0.0.1",
             "meshplane.bind-host", "127.0.0.1",
+            "meshplane.roles", "signal",
             "meshplane.signal.port", 0,
             "meshplane.metrics.port", 0,
             "meshplane.remoting.port", 0,

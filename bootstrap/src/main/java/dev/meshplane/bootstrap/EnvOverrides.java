@@ -31,9 +31,14 @@ public final class EnvOverrides {
       "MESHPLANE_RELAY_PORT", "meshplane.relay.port",
       "MESHPLANE_RELAY_AUTH_SECRET", "meshplane.relay.auth-secret",
       "OZ_AUTH_SECRET", "meshplane.relay.auth-secret",
+      "MESHPLANE_RELAY_HOST", "meshplane.relay.host",
       "MESHPLANE_RELAY_EXPOSED_ADDRESS", "meshplane.relay.exposed-address",
+      "OZ_EXPOSED_ADDRESS", "meshplane.relay.exposed-address",
       "MESHPLANE_RELAY_TLS_CERT_FILE", "meshplane.relay.tls.cert-file",
-      "MESHPLANE_RELAY_TLS_KEY_FILE", "meshplane.relay.tls.key-file");
+      "OZ_TLS_CERT_FILE", "meshplane.relay.tls.cert-file",
+      "MESHPLANE_RELAY_TLS_KEY_FILE", "meshplane.relay.tls.key-file",
+      "OZ_TLS_KEY_FILE", "meshplane.relay.tls.key-file",
+      "OZ_RELAY_HC_ATTEMPT_THRESHOLD", "meshplane.relay.health-check-failure-threshold");
 
   private EnvOverrides() {}
 

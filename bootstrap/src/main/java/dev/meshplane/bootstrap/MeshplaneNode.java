@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import dev.meshplane.actors.signal.SignalMetrics;
 import dev.meshplane.actors.signal.SignalServer;
 import dev.meshplane.actors.signal.SignalSettings;
+import dev.meshplane.relay.RelayServer;
+import dev.meshplane.relay.RelaySettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,6 +37,7 @@ public final class MeshplaneNode {
   private final MetricsEndpoint metrics;
   private final Optional<SignalServer> signal;
   private final Optional<SignalMetrics> signalMetrics;
+  private final Optional<RelayServer> relay;
 
   private MeshplaneNode(
       ActorSystem<Void> system,
@@ -42,13 +45,15 @@ public final class MeshplaneNode {
       PrometheusRegistry registry,
       MetricsEndpoint metrics,
       Optional<SignalServer> signal,
-      Optional<SignalMetrics> signalMetrics) {
+      Optional<SignalMetrics> signalMetrics,
+      Optional<RelayServer> relay) {
     this.system = system;
     this.settings = settings;
     this.registry = registry;
     this.metrics = metrics;
     this.signal = signal;
     this.signalMetrics = signalMetrics;
+    this.relay = relay;
   }
 
   /**
@@ -70,8 +75,12 @@ public final class MeshplaneNode {
       throw new SettingsException("meshplane.cluster.mode: '" + settings.clusterMode().configValue()
           + "' is not available in this build yet (accepted: disabled)");
     }
-    if (settings.runs(NodeRole.RELAY)) {
-      throw new SettingsException("meshplane.roles: 'relay' is not available in this build yet (accepted: signal)");
+    Optional<RelaySettings> relaySettings;
+    try {
+      relaySettings = settings.runs(NodeRole.RELAY)
+          ? Optional.of(RelaySettings.fromConfig(LabRelaySecret.fillIn(config, settings))) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(e.getMessage(), e);
     }
 
     ActorSystem<Void> system = ActorSystem.create(
@@ -91,20 +100,25 @@ public final class MeshplaneNode {
         signal = Optional.of(await(SignalServer.start(
             system, settings.bindHost(), signalSettings.get(), signalMetrics.get()), "signal listener"));
       }
+      Optional<RelayServer> relay = Optional.empty();
+      if (relaySettings.isPresent()) {
+        relay = Optional.of(await(RelayServer.start(system, relaySettings.get(), registry), "relay listener"));
+      }
       await(PekkoManagement.get(system.classicSystem()).start(), "management endpoint");
 
-      MeshplaneNode node = new MeshplaneNode(system, settings, registry, metrics, signal, signalMetrics);
+      MeshplaneNode node = new MeshplaneNode(system, settings, registry, metrics, signal, signalMetrics, relay);
       node.registerShutdownTasks();
-      log.info("meshplane node up: host [{}], roles {}, signal port {}, management port {}, metrics port {}",
-          settings.host(), settings.roles(), signal.map(SignalServer::boundPort).orElse(-1),
-          settings.managementPort(), metrics.port());
+      log.info("meshplane node up: host [{}], roles {}, signal port {}, relay port {}, management port {}, "
+          + "metrics port {}", settings.host(), settings.roles(), signal.map(SignalServer::boundPort).orElse(-1),
+          relay.map(RelayServer::boundPort).orElse(-1), settings.managementPort(), metrics.port());
       return node;
     } catch (RuntimeException e) {
       if (metrics != null) {
         metrics.close();
       }
       system.terminate();
-      throw e;
+      // Listeners refuse unusable TLS files with IllegalArgumentException: a settings error.
+      throw e instanceof IllegalArgumentException ? new SettingsException(e.getMessage(), e) : e;
     }
   }
 
@@ -119,6 +133,8 @@ public final class MeshplaneNode {
       return Patterns.after(settings.readinessDelay(), system.classicSystem().scheduler(),
           system.executionContext(), () -> CompletableFuture.completedFuture(Done.getInstance()));
     });
+    relay.ifPresent(server -> shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "relay-stop",
+        server::stop));
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "metrics-endpoint-stop", () -> {
       metrics.close();
       return CompletableFuture.completedFuture(Done.getInstance());
@@ -173,6 +189,10 @@ public final class MeshplaneNode {
 
   public Optional<SignalServer> signal() {
     return signal;
+  }
+
+  public int relayPort() {
+    return relay.orElseThrow(() -> new IllegalStateException("this node does not run relay")).boundPort();
   }
 
   public SignalMetrics signalMetrics() {

@@ -20,6 +20,7 @@ final class TestNodes {
     values.put("meshplane.host", "127.0.0.1");
     values.put("meshplane.bind-host", "127.0.0.1");
     values.put("meshplane.signal.port", 0);
+    values.put("meshplane.relay.port", 0);
     values.put("meshplane.metrics.port", 0);
     values.put("meshplane.remoting.port", 0);
     values.put("meshplane.management.port", freePort());

@@ -24,6 +24,7 @@ final class NodeProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final int signalPort = freePort();
+  final int relayPort = freePort();
   final int managementPort = freePort();
   final int metricsPort = freePort();
   final int remotingPort = freePort();
@@ -42,6 +43,7 @@ final class NodeProcess implements AutoCloseable {
     env.put("MESHPLANE_HOST", "127.0.0.1");
     env.put("MESHPLANE_BIND_HOST", "127.0.0.1");
     env.put("MESHPLANE_SIGNAL_PORT", Integer.toString(signalPort));
+    env.put("MESHPLANE_RELAY_PORT", Integer.toString(relayPort));
     env.put("MESHPLANE_MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("MESHPLANE_METRICS_PORT", Integer.toString(metricsPort));
     env.put("MESHPLANE_REMOTING_PORT", Integer.toString(remotingPort));
