@@ -18,8 +18,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
@@ -63,17 +61,19 @@ public final class MeshplaneNode {
    */
   public static MeshplaneNode start(Config config) {
     NodeSettings settings;
+    ClusterSettings cluster;
     Optional<SignalSettings> signalSettings;
     try {
       settings = NodeSettings.fromConfig(config);
+      if (settings.clusterMode() == ClusterMode.EXTERNAL) {
+        throw new SettingsException("meshplane.cluster.mode: 'external' is not available in this build yet"
+            + " (accepted: disabled, embedded)");
+      }
+      cluster = ClusterSettings.fromConfig(config, settings);
       signalSettings = settings.runs(NodeRole.SIGNAL)
           ? Optional.of(SignalSettings.fromConfig(config)) : Optional.empty();
     } catch (IllegalArgumentException e) {
       throw new SettingsException(e.getMessage(), e);
-    }
-    if (settings.clusterMode() != ClusterMode.DISABLED) {
-      throw new SettingsException("meshplane.cluster.mode: '" + settings.clusterMode().configValue()
-          + "' is not available in this build yet (accepted: disabled)");
     }
     Optional<RelaySettings> relaySettings;
     try {
@@ -83,13 +83,12 @@ public final class MeshplaneNode {
       throw new SettingsException(e.getMessage(), e);
     }
 
-    ActorSystem<Void> system = ActorSystem.create(
-        Behaviors.empty(), "meshplane", NodeConfig.pekkoOverlay(settings).withFallback(config));
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "meshplane",
+        NodeConfig.pekkoOverlay(settings)
+            .withFallback(ClusterFormation.pekkoOverlay(cluster, settings))
+            .withFallback(config));
     MetricsEndpoint metrics = null;
     try {
-      // disabled mode: a one-member cluster, so sharding works exactly as it will with N nodes.
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
       PrometheusRegistry registry = new PrometheusRegistry();
       metrics = MetricsEndpoint.start(settings.bindHost(), settings.metricsPort(), registry);
@@ -105,6 +104,8 @@ public final class MeshplaneNode {
         relay = Optional.of(await(RelayServer.start(system, relaySettings.get(), registry), "relay listener"));
       }
       await(PekkoManagement.get(system.classicSystem()).start(), "management endpoint");
+      // disabled mode joins itself: a one-member cluster, so sharding works exactly as with N nodes.
+      ClusterFormation.join(system, cluster);
 
       MeshplaneNode node = new MeshplaneNode(system, settings, registry, metrics, signal, signalMetrics, relay);
       node.registerShutdownTasks();

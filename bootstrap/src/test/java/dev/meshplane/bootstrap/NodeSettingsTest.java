@@ -88,7 +88,32 @@ class NodeSettingsTest {
   @Test
   void unsupportedModeStopsStartupWithASettingsError() {
     SettingsException e = assertThrows(SettingsException.class,
-        () -> TestNodes.start(Map.of("meshplane.cluster.mode", "embedded")));
+        () -> TestNodes.start(Map.of("meshplane.cluster.mode", "external")));
     assertTrue(e.getMessage().startsWith("meshplane.cluster.mode:"), e.getMessage());
+  }
+
+  @Test
+  void embeddedConfigDiscoveryNeedsPeers() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> TestNodes.start(Map.of("meshplane.cluster.mode", "embedded")));
+    assertTrue(e.getMessage().startsWith("meshplane.cluster.discovery.peers: empty"), e.getMessage());
+  }
+
+  @Test
+  void clusterPeersAcceptHostPortsAndOpenzroNatsRoutes() {
+    Config config = load(Map.of("MESHPLANE_CLUSTER_MODE", "embedded",
+        "OPENZRO_CLUSTER_PEERS", "nats://signal-0.signal-headless:6222, nats://signal-1.signal-headless:6222"));
+    NodeSettings node = NodeSettings.fromConfig(config);
+    ClusterSettings cluster = ClusterSettings.fromConfig(config, node);
+    assertEquals(java.util.List.of(new ClusterSettings.HostPort("signal-0.signal-headless", 8558),
+        new ClusterSettings.HostPort("signal-1.signal-headless", 8558)), cluster.peers());
+    assertEquals(java.util.List.of(new ClusterSettings.HostPort("10.0.0.1", 8558),
+            new ClusterSettings.HostPort("10.0.0.2", 9000)),
+        ClusterSettings.parsePeers("10.0.0.1, 10.0.0.2:9000", 8558));
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> ClusterSettings.parsePeers("10.0.0.1:notaport", 8558));
+    assertTrue(bad.getMessage().startsWith("meshplane.cluster.discovery.peers: '10.0.0.1:notaport'"), bad.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ClusterSettings.fromConfig(
+        load(Map.of("MESHPLANE_DISCOVERY", "carrier-pigeon")), node));
   }
 }

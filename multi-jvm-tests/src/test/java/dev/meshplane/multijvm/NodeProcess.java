@@ -23,15 +23,27 @@ final class NodeProcess implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  final int signalPort = freePort();
-  final int relayPort = freePort();
-  final int managementPort = freePort();
-  final int metricsPort = freePort();
-  final int remotingPort = freePort();
+  /** The ports one node listens on, chosen before start so peers can be told about each other. */
+  record Ports(int signal, int relay, int management, int metrics, int remoting) {
+    static Ports free() {
+      return new Ports(freePort(), freePort(), freePort(), freePort(), freePort());
+    }
+  }
+
+  final int signalPort;
+  final int relayPort;
+  final int managementPort;
+  final int metricsPort;
+  final int remotingPort;
   final Path log;
   private final Process process;
 
-  private NodeProcess(String name, Map<String, String> extraEnv) throws IOException {
+  private NodeProcess(String name, Ports ports, Map<String, String> extraEnv) throws IOException {
+    signalPort = ports.signal();
+    relayPort = ports.relay();
+    managementPort = ports.management();
+    metricsPort = ports.metrics();
+    remotingPort = ports.remoting();
     Path root = repositoryRoot();
     log = root.resolve("multi-jvm-tests/target/nodes/" + name + ".log");
     Files.createDirectories(log.getParent());
@@ -53,11 +65,15 @@ final class NodeProcess implements AutoCloseable {
   }
 
   static NodeProcess start(String name) throws IOException {
-    return new NodeProcess(name, Map.of());
+    return new NodeProcess(name, Ports.free(), Map.of());
   }
 
   static NodeProcess start(String name, Map<String, String> env) throws IOException {
-    return new NodeProcess(name, new HashMap<>(env));
+    return new NodeProcess(name, Ports.free(), new HashMap<>(env));
+  }
+
+  static NodeProcess start(String name, Ports ports, Map<String, String> env) throws IOException {
+    return new NodeProcess(name, ports, new HashMap<>(env));
   }
 
   static Path repositoryRoot() {
@@ -128,6 +144,16 @@ final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
+  }
+
+  /** SIGKILL: the node vanishes without leaving, as when its machine dies. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   @Override

@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * The signal streams open on this node. Shutdown drains them; later, shard moves re-attach them.
+ * The signal streams open on this node. Shutdown drains them; membership changes and a periodic
+ * tick re-attach them, so sessions that moved find their streams again.
  * A concurrent set rather than an actor because it is read from the shutdown hook and from
  * metrics, and every writer is the connection actor itself.
  */
@@ -23,6 +24,13 @@ public final class ConnectionRegistry {
 
   public int size() {
     return connections.size();
+  }
+
+  /** Asks every stream to attach to its session again (sessions may have moved). */
+  public void reattachAll() {
+    for (ActorRef<SignalConnection.Command> connection : connections) {
+      connection.tell(SignalConnection.Reattach.INSTANCE);
+    }
   }
 
   /** Ends every open stream with UNAVAILABLE, so clients reconnect to another node. */

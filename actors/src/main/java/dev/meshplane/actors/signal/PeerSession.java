@@ -132,8 +132,10 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       metrics.replaced();
       getContext().getLog().info("Peer [{}] attached a newer stream; the older one is completed", peerKey);
     }
-    connection = attach.connection();
-    getContext().watchWith(connection, new ConnectionTerminated(connection));
+    if (!attach.connection().equals(connection)) {
+      connection = attach.connection();
+      getContext().watchWith(connection, new ConnectionTerminated(connection));
+    }
     connection.tell(new SignalConnection.Attached(peerKey));
     timers.cancel(IdleCheck.INSTANCE);
     flushBuffer();

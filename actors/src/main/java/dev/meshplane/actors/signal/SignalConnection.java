@@ -26,7 +26,7 @@ import org.apache.pekko.stream.QueueOfferResult;
 public final class SignalConnection extends AbstractBehavior<SignalConnection.Command> {
 
   public sealed interface Command extends CborSerializable
-      permits Attached, Push, Replaced, Drain, StreamTerminated, AttachTimedOut {}
+      permits Attached, Push, Replaced, Drain, StreamTerminated, Reattach, AttachTimedOut {}
 
   /** The session accepted this stream; from now on the peer counts as connected. */
   public record Attached(String peerKey) implements Command {}
@@ -44,6 +44,14 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
 
   /** The response stream ended (client went away, or the stream was completed here). */
   public enum StreamTerminated implements Command {
+    INSTANCE
+  }
+
+  /**
+   * Attach again: the session may have moved (node lost, shard rebalanced) and started fresh
+   * without knowing this stream. Harmless when it did not move.
+   */
+  public enum Reattach implements Command {
     INSTANCE
   }
 
@@ -104,6 +112,7 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
         .onMessageEquals(Replaced.INSTANCE, this::onReplaced)
         .onMessage(Drain.class, this::onDrain)
         .onMessageEquals(StreamTerminated.INSTANCE, this::onStreamTerminated)
+        .onMessageEquals(Reattach.INSTANCE, this::onReattach)
         .onMessageEquals(AttachTimedOut.INSTANCE, this::onAttachTimedOut)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
@@ -145,6 +154,11 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   private Behavior<Command> onStreamTerminated() {
     session.tell(new PeerSession.Detach(getContext().getSelf()));
     return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onReattach() {
+    session.tell(new PeerSession.Attach(getContext().getSelf()));
+    return this;
   }
 
   private Behavior<Command> onAttachTimedOut() {

@@ -49,6 +49,8 @@ public final class SignalServer {
       ActorSystem<?> system, String bindHost, SignalSettings settings, SignalMetrics metrics) {
     var sessions = PeerSession.initSharding(system, settings, metrics);
     ConnectionRegistry registry = new ConnectionRegistry();
+    system.systemActorOf(SessionReattacher.create(registry, settings.reattachInterval()), "signal-session-reattacher",
+        org.apache.pekko.actor.typed.Props.empty());
     SignalGrpcHandler handler = new SignalGrpcHandler(system, sessions, settings, metrics, registry);
 
     ServerBuilder builder =

@@ -22,7 +22,8 @@ public record SignalSettings(
     Optional<Path> tlsKeyFile,
     Duration pingInterval,
     Duration pingTimeout,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    Duration reattachInterval) {
 
   public static final String PATH = "meshplane.signal";
 
@@ -40,7 +41,8 @@ public record SignalSettings(
             optionalFile(c, "tls.key-file"),
             duration(c, "keepalive.ping-interval"),
             duration(c, "keepalive.ping-timeout"),
-            duration(c, "drain-timeout"));
+            duration(c, "drain-timeout"),
+            positive(c, "reattach-interval"));
     if (settings.tlsCertFile.isPresent() != settings.tlsKeyFile.isPresent()) {
       throw new IllegalArgumentException(PATH + ".tls: set both cert-file and key-file, or neither");
     }

@@ -48,7 +48,7 @@ class PeerSessionTest {
 
   private static SignalSettings settings(int bufferMax) {
     return new SignalSettings(0, bufferMax, MAX_AGE, 16, Duration.ofSeconds(5), IDLE,
-        Optional.empty(), Optional.empty(), Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1));
+        Optional.empty(), Optional.empty(), Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5));
   }
 
   private ActorRef<PeerSession.Command> session(int bufferMax) {
@@ -200,6 +200,20 @@ class PeerSessionTest {
     session.tell(new PeerSession.Deliver(msg("to-newest")));
     expectPush(second, "to-newest");
     first.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void reattachOfTheSameConnectionIsHarmless() {
+    TestProbe<SignalConnection.Command> probe = testKit.createTestProbe();
+    ActorRef<PeerSession.Command> session = session(8);
+    ActorRef<SignalConnection.Command> conn = connection(probe);
+    session.tell(new PeerSession.Attach(conn));
+    probe.expectMessageClass(SignalConnection.Attached.class);
+    session.tell(new PeerSession.Attach(conn));
+    assertEquals(new SignalConnection.Attached("peer-b"), probe.receiveMessage(), "no Replaced for itself");
+    session.tell(new PeerSession.Deliver(msg("still here")));
+    expectPush(probe, "still here");
+    assertEquals(0, metrics.droppedCount(DropReason.BUFFER_FULL));
   }
 
   @Test
