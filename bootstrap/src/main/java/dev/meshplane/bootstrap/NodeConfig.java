@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
-/** Assembles a node's configuration: environment, then the --config file, then defaults. */
+/**
+ * Assembles a node's configuration. Precedence, highest first: environment variables, JVM system
+ * properties ({@code -Dkey=value} in JAVA_OPTS, for any Pekko setting), the --config file, defaults.
+ */
 public final class NodeConfig {
 
   private NodeConfig() {}
@@ -27,7 +30,11 @@ public final class NodeConfig {
       }
     }
     try {
-      return EnvOverrides.from(env).withFallback(fileConfig).withFallback(defaults()).resolve();
+      return EnvOverrides.from(env)
+          .withFallback(ConfigFactory.systemProperties())
+          .withFallback(fileConfig)
+          .withFallback(defaults())
+          .resolve();
     } catch (ConfigException e) {
       throw new SettingsException("configuration: " + e.getMessage(), e);
     }

@@ -39,8 +39,22 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   /** The stream ended; ignored unless it is still the attached one. */
   public record Detach(ActorRef<SignalConnection.Command> connection) implements Command {}
 
-  /** A serialized {@code EncryptedMessage} addressed to this peer, relayed byte-identical. */
-  public record Deliver(byte[] message) implements Command {}
+  /**
+   * A serialized {@code EncryptedMessage} addressed to this peer, relayed byte-identical. With a
+   * {@code replyTo} the session answers {@link Accepted} once it took responsibility (pushed to the
+   * stream or buffered); senders retry until then, so a message sent to a session on a node that
+   * just died is re-sent to the session's new home. {@code messageId} lets the session drop such
+   * retries when the first attempt did arrive.
+   */
+  public record Deliver(byte[] message, long messageId, ActorRef<Accepted> replyTo) implements Command {
+    /** Fire-and-forget delivery (messages written on a stream). */
+    public Deliver(byte[] message) {
+      this(message, 0L, null);
+    }
+  }
+
+  /** The session took responsibility for message {@code messageId}. */
+  public record Accepted(long messageId) implements dev.meshplane.actors.CborSerializable {}
 
   /** Sharding's stop message, used on passivation and hand-off. */
   public enum Stop implements Command {
@@ -59,6 +73,28 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   }
 
   private record Buffered(byte[] message, long expiresAtNanos) {}
+
+  /** Acknowledged message ids remembered to drop retries; retries come within seconds. */
+  private static final int RECENT_IDS = 512;
+
+  /** Insertion-ordered set that forgets its oldest entry beyond a capacity. */
+  private static final class RecentIds extends java.util.LinkedHashSet<Long> {
+    private static final long serialVersionUID = 1L;
+    private final int capacity;
+
+    RecentIds(int capacity) {
+      this.capacity = capacity;
+    }
+
+    @Override
+    public boolean add(Long id) {
+      boolean added = super.add(id);
+      if (added && size() > capacity) {
+        remove(iterator().next());
+      }
+      return added;
+    }
+  }
 
   /** Registers the entity type on this node; every node that serves signal calls it once. */
   public static ActorRef<org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<Command>>
@@ -92,6 +128,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final LongSupplier nanoClock;
   private final Deque<Buffered> buffer = new ArrayDeque<>();
+  private final RecentIds recentIds = new RecentIds(RECENT_IDS);
   private ActorRef<SignalConnection.Command> connection;
 
   private PeerSession(
@@ -161,6 +198,12 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   }
 
   private Behavior<Command> onDeliver(Deliver deliver) {
+    if (deliver.replyTo() != null) {
+      deliver.replyTo().tell(new Accepted(deliver.messageId()));
+      if (!recentIds.add(deliver.messageId())) {
+        return this; // a retry of a message this session already took
+      }
+    }
     if (connection != null) {
       connection.tell(new SignalConnection.Push(deliver.message()));
       return this;

@@ -49,6 +49,7 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
   private final ActorRef<ShardingEnvelope<PeerSession.Command>> sessions;
+  private final AcknowledgedDelivery deliveries;
   private final SignalSettings settings;
   private final SignalMetrics metrics;
   private final ConnectionRegistry registry;
@@ -65,6 +66,7 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.sessions = sessions;
+    this.deliveries = new AcknowledgedDelivery(system, sessions, settings.sendAttemptTimeout(), settings.sendRetryBudget());
     this.settings = settings;
     this.metrics = metrics;
     this.registry = registry;
@@ -103,16 +105,21 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
   private CompletionStage<HttpResponse> send(
       HttpRequest request, GrpcProtocol.GrpcProtocolReader reader, GrpcProtocol.GrpcProtocolWriter writer) {
     return GrpcMarshalling.unmarshal(request.entity(), SignalCodecs.INBOUND, materializer, reader)
-        .thenApply(
+        .thenCompose(
             message -> {
               if (message.remoteKey().equals(SignalHeaders.HEALTH_PROBE_REMOTE_KEY)) {
-                return reply(writer);
+                return CompletableFuture.completedFuture(reply(writer));
               }
-              if (!route(message)) {
-                return error(Status.INVALID_ARGUMENT.withDescription(
-                    "remoteKey must be 1-" + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters"), writer);
+              if (!validKey(message.remoteKey())) {
+                metrics.dropped(DropReason.INVALID);
+                return CompletableFuture.completedFuture(error(Status.INVALID_ARGUMENT.withDescription(
+                    "remoteKey must be 1-" + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters"), writer));
               }
-              return reply(writer);
+              return deliveries.deliver(message.remoteKey(), message.raw())
+                  .thenApply(accepted -> accepted
+                      ? reply(writer)
+                      : error(Status.UNAVAILABLE.withDescription(
+                          "the destination's session did not answer; retry"), writer));
             })
         .exceptionally(e -> error(e, writer));
   }
@@ -171,16 +178,21 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
     }
   }
 
-  /** Hands a message to the destination's session, wherever it lives. False if unroutable. */
-  private boolean route(InboundMessage message) {
-    String remoteKey = message.remoteKey();
-    if (remoteKey.isEmpty() || remoteKey.length() > SignalHeaders.MAX_PEER_KEY_LENGTH) {
+  /**
+   * Hands a stream-written message to the destination's session without waiting for an answer:
+   * openzro clients never write on the stream, and ordering matters more there than retries.
+   */
+  private void route(InboundMessage message) {
+    if (!validKey(message.remoteKey())) {
       metrics.dropped(DropReason.INVALID);
-      return false;
+      return;
     }
     // Through the region with an envelope: an EntityRef per message would URL-encode the key each time.
-    sessions.tell(new ShardingEnvelope<>(remoteKey, new PeerSession.Deliver(message.raw())));
-    return true;
+    sessions.tell(new ShardingEnvelope<>(message.remoteKey(), new PeerSession.Deliver(message.raw())));
+  }
+
+  private static boolean validKey(String key) {
+    return !key.isEmpty() && key.length() <= SignalHeaders.MAX_PEER_KEY_LENGTH;
   }
 
   private HttpResponse reply(GrpcProtocol.GrpcProtocolWriter writer) {

@@ -23,7 +23,9 @@ public record SignalSettings(
     Duration pingInterval,
     Duration pingTimeout,
     Duration drainTimeout,
-    Duration reattachInterval) {
+    Duration reattachInterval,
+    Duration sendAttemptTimeout,
+    Duration sendRetryBudget) {
 
   public static final String PATH = "meshplane.signal";
 
@@ -42,7 +44,9 @@ public record SignalSettings(
             duration(c, "keepalive.ping-interval"),
             duration(c, "keepalive.ping-timeout"),
             duration(c, "drain-timeout"),
-            positive(c, "reattach-interval"));
+            positive(c, "reattach-interval"),
+            positive(c, "send.attempt-timeout"),
+            positive(c, "send.retry-budget"));
     if (settings.tlsCertFile.isPresent() != settings.tlsKeyFile.isPresent()) {
       throw new IllegalArgumentException(PATH + ".tls: set both cert-file and key-file, or neither");
     }

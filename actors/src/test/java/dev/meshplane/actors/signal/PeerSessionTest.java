@@ -48,7 +48,8 @@ class PeerSessionTest {
 
   private static SignalSettings settings(int bufferMax) {
     return new SignalSettings(0, bufferMax, MAX_AGE, 16, Duration.ofSeconds(5), IDLE,
-        Optional.empty(), Optional.empty(), Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        Optional.empty(), Optional.empty(), Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5),
+        Duration.ofSeconds(1), Duration.ofSeconds(8));
   }
 
   private ActorRef<PeerSession.Command> session(int bufferMax) {
@@ -200,6 +201,26 @@ class PeerSessionTest {
     session.tell(new PeerSession.Deliver(msg("to-newest")));
     expectPush(second, "to-newest");
     first.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void acknowledgedDeliveryIsAnsweredWhetherPushedOrBufferedAndRetriesAreDropped() {
+    TestProbe<PeerSession.Accepted> acks = testKit.createTestProbe();
+    TestProbe<SignalConnection.Command> probe = testKit.createTestProbe();
+    ActorRef<PeerSession.Command> session = session(8);
+
+    session.tell(new PeerSession.Deliver(msg("buffered"), 7L, acks.ref()));
+    assertEquals(new PeerSession.Accepted(7L), acks.receiveMessage(), "buffering is taking responsibility");
+    session.tell(new PeerSession.Attach(connection(probe)));
+    probe.expectMessageClass(SignalConnection.Attached.class);
+    expectPush(probe, "buffered");
+
+    session.tell(new PeerSession.Deliver(msg("once"), 8L, acks.ref()));
+    session.tell(new PeerSession.Deliver(msg("once"), 8L, acks.ref()));
+    assertEquals(new PeerSession.Accepted(8L), acks.receiveMessage());
+    assertEquals(new PeerSession.Accepted(8L), acks.receiveMessage(), "a retry is answered again");
+    expectPush(probe, "once");
+    probe.expectNoMessage(Duration.ofMillis(100));
   }
 
   @Test
