@@ -47,6 +47,9 @@ final class ClusterFormation {
     switch (cluster.discovery()) {
       case CONFIG -> {
         values.put(bootstrap + "contact-point-discovery.service-name", CONFIG_SERVICE);
+        // A static list names nodes that may not run yet (planned scale-up, a node being
+        // replaced); waiting to reach every listed node would then stop the cluster from forming.
+        values.put(bootstrap + "contact-point-discovery.contact-with-all-contact-points", false);
         values.put("pekko.discovery.config.services." + CONFIG_SERVICE + ".endpoints",
             cluster.peers().stream().map(p -> Map.of("host", p.host(), "port", p.port())).toList());
       }

@@ -33,6 +33,11 @@ public final class ConnectionRegistry {
     }
   }
 
+  /** Ends up to {@code count} open streams with UNAVAILABLE so their clients reconnect elsewhere. */
+  public void drain(int count, String reason) {
+    connections.stream().limit(count).forEach(c -> c.tell(new SignalConnection.Drain(reason)));
+  }
+
   /** Ends every open stream with UNAVAILABLE, so clients reconnect to another node. */
   public void drainAll(String reason) {
     for (ActorRef<SignalConnection.Command> connection : connections) {

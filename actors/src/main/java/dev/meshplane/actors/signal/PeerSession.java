@@ -5,6 +5,7 @@ import dev.meshplane.actors.signal.SignalMetrics.DropReason;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -36,8 +37,16 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   /** A stream for this peer opened on some node; replaces any earlier one. */
   public record Attach(ActorRef<SignalConnection.Command> connection) implements Command {}
 
-  /** The stream ended; ignored unless it is still the attached one. */
-  public record Detach(ActorRef<SignalConnection.Command> connection) implements Command {}
+  /**
+   * The stream ends; ignored unless it is still the attached one. With {@code confirm} the session
+   * answers {@link SignalConnection.Detached} once it will push no more, so a draining stream can
+   * flush what it has and lose nothing in between.
+   */
+  public record Detach(ActorRef<SignalConnection.Command> connection, boolean confirm) implements Command {
+    public Detach(ActorRef<SignalConnection.Command> connection) {
+      this(connection, false);
+    }
+  }
 
   /**
    * A serialized {@code EncryptedMessage} addressed to this peer, relayed byte-identical. With a
@@ -106,7 +115,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
         .init(
             Entity.of(
                     TYPE_KEY,
-                    ctx -> create(ctx.getEntityId(), settings, metrics, ctx.getShard(), System::nanoTime))
+                    ctx -> create(ctx.getEntityId(), settings, metrics, ctx.getShard(), System::nanoTime,
+                        deliver -> ClusterSharding.get(system).entityRefFor(TYPE_KEY, ctx.getEntityId()).tell(deliver)))
                 .withStopMessage(Stop.INSTANCE));
   }
 
@@ -115,10 +125,11 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       SignalSettings settings,
       SignalMetrics metrics,
       ActorRef<ClusterSharding.ShardCommand> shard,
-      LongSupplier nanoClock) {
+      LongSupplier nanoClock,
+      Consumer<Deliver> successor) {
     return Behaviors.setup(
         ctx -> Behaviors.withTimers(
-            timers -> new PeerSession(ctx, timers, peerKey, settings, metrics, shard, nanoClock)));
+            timers -> new PeerSession(ctx, timers, peerKey, settings, metrics, shard, nanoClock, successor)));
   }
 
   private final TimerScheduler<Command> timers;
@@ -127,6 +138,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private final SignalMetrics metrics;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final LongSupplier nanoClock;
+  private final Consumer<Deliver> successor;
   private final Deque<Buffered> buffer = new ArrayDeque<>();
   private final RecentIds recentIds = new RecentIds(RECENT_IDS);
   private ActorRef<SignalConnection.Command> connection;
@@ -138,8 +150,10 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       SignalSettings settings,
       SignalMetrics metrics,
       ActorRef<ClusterSharding.ShardCommand> shard,
-      LongSupplier nanoClock) {
+      LongSupplier nanoClock,
+      Consumer<Deliver> successor) {
     super(ctx);
+    this.successor = successor;
     this.timers = timers;
     this.peerKey = peerKey;
     this.settings = settings;
@@ -180,7 +194,11 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   }
 
   private Behavior<Command> onDetach(Detach detach) {
-    return clearIfCurrent(detach.connection());
+    clearIfCurrent(detach.connection());
+    if (detach.confirm()) {
+      detach.connection().tell(SignalConnection.Detached.INSTANCE);
+    }
+    return this;
   }
 
   private Behavior<Command> onConnectionTerminated(ConnectionTerminated terminated) {
@@ -241,10 +259,21 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     return this;
   }
 
+  /**
+   * Sharding stops a session to hand its shard to another node (or to passivate it, with an empty
+   * buffer). Buffered messages go to the successor through sharding, which holds them until the
+   * shard runs on its new node: a rolling restart moves sessions without losing what they held.
+   */
   private Behavior<Command> onStop() {
+    dropExpired();
     if (!buffer.isEmpty()) {
       metrics.unbuffered(buffer.size());
-      getContext().getLog().debug("Peer [{}] session stops with {} buffered messages", peerKey, buffer.size());
+      getContext().getLog().debug("Peer [{}] session hands {} buffered messages to its successor", peerKey,
+          buffer.size());
+      for (Buffered b : buffer) {
+        successor.accept(new Deliver(b.message()));
+      }
+      buffer.clear();
     }
     return Behaviors.stopped();
   }

@@ -26,7 +26,7 @@ import org.apache.pekko.stream.QueueOfferResult;
 public final class SignalConnection extends AbstractBehavior<SignalConnection.Command> {
 
   public sealed interface Command extends CborSerializable
-      permits Attached, Push, Replaced, Drain, StreamTerminated, Reattach, AttachTimedOut {}
+      permits Attached, Push, Replaced, Drain, Detached, StreamTerminated, Reattach, AttachTimedOut, DrainTimedOut {}
 
   /** The session accepted this stream; from now on the peer counts as connected. */
   public record Attached(String peerKey) implements Command {}
@@ -41,6 +41,15 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
 
   /** This node is leaving or rebalancing: end the stream with UNAVAILABLE so the client reconnects. */
   public record Drain(String reason) implements Command {}
+
+  /** The session will push no more to this stream (answer to a confirmed Detach). */
+  public enum Detached implements Command {
+    INSTANCE
+  }
+
+  private enum DrainTimedOut implements Command {
+    INSTANCE
+  }
 
   /** The response stream ended (client went away, or the stream was completed here). */
   public enum StreamTerminated implements Command {
@@ -64,13 +73,14 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
       BoundedSourceQueue<byte[]> queue,
       org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PeerSession.Command> session,
       CompletableFuture<Void> registered,
+      CompletableFuture<java.util.Optional<Throwable>> ending,
       SignalSettings settings,
       SignalMetrics metrics,
       ConnectionRegistry registry) {
     return Behaviors.setup(
         ctx -> Behaviors.withTimers(
             timers -> new SignalConnection(
-                ctx, timers, peerKey, queue, session, registered, settings, metrics, registry)));
+                ctx, timers, peerKey, queue, session, registered, ending, settings, metrics, registry)));
   }
 
   private final String peerKey;
@@ -80,7 +90,13 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   private final SignalMetrics metrics;
   private final ConnectionRegistry registry;
   private final long openedAtNanos = System.nanoTime();
+  private final TimerScheduler<Command> timers;
+  private final CompletableFuture<java.util.Optional<Throwable>> ending;
   private boolean attached;
+  private String drainReason;
+
+  /** How long a draining stream waits for its session's confirmation before ending anyway. */
+  private static final java.time.Duration DRAIN_CONFIRM_TIMEOUT = java.time.Duration.ofSeconds(2);
 
   private SignalConnection(
       ActorContext<Command> ctx,
@@ -89,10 +105,13 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
       BoundedSourceQueue<byte[]> queue,
       org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PeerSession.Command> session,
       CompletableFuture<Void> registered,
+      CompletableFuture<java.util.Optional<Throwable>> ending,
       SignalSettings settings,
       SignalMetrics metrics,
       ConnectionRegistry registry) {
     super(ctx);
+    this.timers = timers;
+    this.ending = ending;
     this.peerKey = peerKey;
     this.queue = queue;
     this.session = session;
@@ -111,6 +130,8 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
         .onMessage(Push.class, this::onPush)
         .onMessageEquals(Replaced.INSTANCE, this::onReplaced)
         .onMessage(Drain.class, this::onDrain)
+        .onMessageEquals(Detached.INSTANCE, this::onDetached)
+        .onMessageEquals(DrainTimedOut.INSTANCE, this::onDrainTimedOut)
         .onMessageEquals(StreamTerminated.INSTANCE, this::onStreamTerminated)
         .onMessageEquals(Reattach.INSTANCE, this::onReattach)
         .onMessageEquals(AttachTimedOut.INSTANCE, this::onAttachTimedOut)
@@ -141,13 +162,38 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   }
 
   private Behavior<Command> onReplaced() {
+    ending.complete(java.util.Optional.empty());
     queue.complete();
     return Behaviors.stopped();
   }
 
+  /**
+   * Draining loses nothing: the session is told first and confirms it will push no more; pushes
+   * that crossed that message still arrive here first and are queued; then the queue completes,
+   * everything queued is written, and the stream ends with UNAVAILABLE. Messages sent after that
+   * wait in the session's buffer until the client re-attaches elsewhere.
+   */
   private Behavior<Command> onDrain(Drain drain) {
-    queue.fail(new GrpcServiceException(Status.UNAVAILABLE.withDescription(drain.reason())));
-    session.tell(new PeerSession.Detach(getContext().getSelf()));
+    if (drainReason == null) {
+      drainReason = drain.reason();
+      session.tell(new PeerSession.Detach(getContext().getSelf(), true));
+      timers.startSingleTimer(DrainTimedOut.INSTANCE, DRAIN_CONFIRM_TIMEOUT);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDetached() {
+    return finishDrain();
+  }
+
+  private Behavior<Command> onDrainTimedOut() {
+    // The session's node may be gone; end the stream anyway.
+    return finishDrain();
+  }
+
+  private Behavior<Command> finishDrain() {
+    ending.complete(java.util.Optional.of(new GrpcServiceException(Status.UNAVAILABLE.withDescription(drainReason))));
+    queue.complete();
     return Behaviors.stopped();
   }
 
@@ -168,11 +214,13 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
     metrics.registrationFailed("failed_registration");
     registered.completeExceptionally(
         new GrpcServiceException(Status.INTERNAL.withDescription("error while registering message listener")));
+    ending.complete(java.util.Optional.empty());
     queue.complete();
     return Behaviors.stopped();
   }
 
   private Behavior<Command> onPostStop() {
+    ending.complete(java.util.Optional.empty());
     registry.remove(getContext().getSelf());
     if (attached) {
       metrics.streamEnded((System.nanoTime() - openedAtNanos) / 1e9);

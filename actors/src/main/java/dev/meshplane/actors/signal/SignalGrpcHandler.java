@@ -147,6 +147,9 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
             .watchTermination(Keep.both())
             .preMaterialize(materializer);
     CompletableFuture<Void> registered = new CompletableFuture<>();
+    // Completed by the connection before it completes the queue: empty for a normal end, or the
+    // status to end with (draining). The queued messages are written first, then the status.
+    CompletableFuture<Optional<Throwable>> ending = new CompletableFuture<>();
     ActorRef<SignalConnection.Command> connection =
         system.systemActorOf(
             SignalConnection.create(
@@ -154,6 +157,7 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
                 outbound.first().first(),
                 sharding.entityRefFor(PeerSession.TYPE_KEY, peerKey),
                 registered,
+                ending,
                 settings,
                 metrics,
                 registry),
@@ -165,9 +169,12 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
     GrpcMarshalling.unmarshalStream(request.entity(), SignalCodecs.INBOUND, materializer, reader)
         .thenAccept(in -> in.runWith(Sink.foreach(this::routeOrCount), materializer));
 
+    Source<byte[], NotUsed> responses = outbound.second().concat(
+        Source.completionStage(ending).flatMapConcat(
+            status -> status.isPresent() ? Source.<byte[]>failed(status.get()) : Source.<byte[]>empty()));
     return registered
         .thenApply(ignored -> GrpcMarshalling.marshalStream(
-                outbound.second(), SignalCodecs.OUTBOUND, writer, system, GrpcExceptionHandler.defaultMapper())
+                responses, SignalCodecs.OUTBOUND, writer, system, GrpcExceptionHandler.defaultMapper())
             .addHeader(RawHeader.create(SignalHeaders.PEER_REGISTERED, SignalHeaders.PEER_REGISTERED_VALUE)))
         .exceptionally(e -> error(e, writer));
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
@@ -31,14 +32,17 @@ public final class SignalServer {
   private final SignalGrpcHandler handler;
   private final ConnectionRegistry registry;
   private final ServerBinding binding;
+  private final ActorRef<ConnectionRebalancer.Command> rebalancer;
 
   private SignalServer(
       ActorSystem<?> system,
       SignalSettings settings,
       SignalGrpcHandler handler,
       ConnectionRegistry registry,
-      ServerBinding binding) {
+      ServerBinding binding,
+      ActorRef<ConnectionRebalancer.Command> rebalancer) {
     this.system = system;
+    this.rebalancer = rebalancer;
     this.settings = settings;
     this.handler = handler;
     this.registry = registry;
@@ -50,6 +54,9 @@ public final class SignalServer {
     var sessions = PeerSession.initSharding(system, settings, metrics);
     ConnectionRegistry registry = new ConnectionRegistry();
     system.systemActorOf(SessionReattacher.create(registry, settings.reattachInterval()), "signal-session-reattacher",
+        org.apache.pekko.actor.typed.Props.empty());
+    ActorRef<ConnectionRebalancer.Command> rebalancer = system.systemActorOf(
+        ConnectionRebalancer.create(registry, settings.rebalance()), "signal-connection-rebalancer",
         org.apache.pekko.actor.typed.Props.empty());
     SignalGrpcHandler handler = new SignalGrpcHandler(system, sessions, settings, metrics, registry);
 
@@ -64,7 +71,7 @@ public final class SignalServer {
         .thenApply(binding -> {
           log.info("Signal service listening on [{}] ({})", binding.localAddress(),
               settings.tlsEnabled() ? "TLS" : "plaintext");
-          SignalServer server = new SignalServer(system, settings, handler, registry, binding);
+          SignalServer server = new SignalServer(system, settings, handler, registry, binding, rebalancer);
           server.registerShutdownTasks();
           return server;
         });
@@ -97,6 +104,11 @@ public final class SignalServer {
 
   public int openStreams() {
     return registry.size();
+  }
+
+  /** One connection-rebalancing step now, whether or not periodic rebalancing is enabled. */
+  public void rebalanceNow() {
+    rebalancer.tell(ConnectionRebalancer.RebalanceNow.INSTANCE);
   }
 
   /** Ends every open stream with UNAVAILABLE and waits (bounded) until they are gone. */

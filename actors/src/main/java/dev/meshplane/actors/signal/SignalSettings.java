@@ -25,7 +25,8 @@ public record SignalSettings(
     Duration drainTimeout,
     Duration reattachInterval,
     Duration sendAttemptTimeout,
-    Duration sendRetryBudget) {
+    Duration sendRetryBudget,
+    ConnectionRebalancer.Settings rebalance) {
 
   public static final String PATH = "meshplane.signal";
 
@@ -46,7 +47,12 @@ public record SignalSettings(
             duration(c, "drain-timeout"),
             positive(c, "reattach-interval"),
             positive(c, "send.attempt-timeout"),
-            positive(c, "send.retry-budget"));
+            positive(c, "send.retry-budget"),
+            new ConnectionRebalancer.Settings(
+                c.getBoolean("rebalance.enabled"),
+                fraction(c, "rebalance.tolerance"),
+                atLeast(c, "rebalance.max-per-step", 1),
+                positive(c, "rebalance.interval")));
     if (settings.tlsCertFile.isPresent() != settings.tlsKeyFile.isPresent()) {
       throw new IllegalArgumentException(PATH + ".tls: set both cert-file and key-file, or neither");
     }
@@ -79,6 +85,14 @@ public record SignalSettings(
     int value = integer(c, key);
     if (value < min) {
       throw new IllegalArgumentException(PATH + "." + key + ": " + value + " is too small (>= " + min + ")");
+    }
+    return value;
+  }
+
+  private static double fraction(Config c, String key) {
+    double value = c.getDouble(key);
+    if (value < 0 || value > 10) {
+      throw new IllegalArgumentException(PATH + "." + key + ": " + value + " is not a fraction (0.0-10.0, e.g. 0.2)");
     }
     return value;
   }

@@ -34,6 +34,7 @@ class PeerSessionTest {
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
   private SignalMetrics metrics;
   private TestProbe<ClusterSharding.ShardCommand> shard;
+  private TestProbe<PeerSession.Deliver> successor;
 
   @AfterAll
   static void shutdown() {
@@ -44,16 +45,19 @@ class PeerSessionTest {
   void setUp() {
     metrics = new SignalMetrics(new PrometheusRegistry());
     shard = testKit.createTestProbe();
+    successor = testKit.createTestProbe();
   }
 
   private static SignalSettings settings(int bufferMax) {
     return new SignalSettings(0, bufferMax, MAX_AGE, 16, Duration.ofSeconds(5), IDLE,
         Optional.empty(), Optional.empty(), Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5),
-        Duration.ofSeconds(1), Duration.ofSeconds(8));
+        Duration.ofSeconds(1), Duration.ofSeconds(8),
+        new ConnectionRebalancer.Settings(false, 0.2, 10, Duration.ofSeconds(5)));
   }
 
   private ActorRef<PeerSession.Command> session(int bufferMax) {
-    return testKit.spawn(PeerSession.create("peer-b", settings(bufferMax), metrics, shard.ref(), clock::get));
+    return testKit.spawn(PeerSession.create("peer-b", settings(bufferMax), metrics, shard.ref(), clock::get,
+        successor.ref()::tell));
   }
 
   /** A stand-in connection actor that forwards what it gets to a probe and can be stopped. */
@@ -221,6 +225,18 @@ class PeerSessionTest {
     assertEquals(new PeerSession.Accepted(8L), acks.receiveMessage(), "a retry is answered again");
     expectPush(probe, "once");
     probe.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void stoppingForHandOffPassesTheBufferToTheSuccessorInOrder() {
+    ActorRef<PeerSession.Command> session = session(8);
+    session.tell(new PeerSession.Deliver(msg("first")));
+    session.tell(new PeerSession.Deliver(msg("second")));
+    session.tell(PeerSession.Stop.INSTANCE);
+    assertArrayEquals(msg("first"), successor.receiveMessage().message());
+    assertArrayEquals(msg("second"), successor.receiveMessage().message());
+    successor.expectNoMessage(Duration.ofMillis(50));
+    assertEquals(0, metrics.bufferedNow());
   }
 
   @Test
