@@ -32,6 +32,8 @@ public final class EnvOverrides {
       "MESHPLANE_SIGNAL_TLS_KEY_FILE", "meshplane.signal.tls.key-file",
       "MESHPLANE_MANAGEMENT_PORT", "meshplane.management.port",
       "MESHPLANE_METRICS_PORT", "meshplane.metrics.port",
+      "MESHPLANE_JMX_PORT", "meshplane.jmx.port",
+      "MESHPLANE_SIGNAL_REBALANCE", "meshplane.signal.rebalance.enabled",
       "MESHPLANE_REMOTING_PORT", "meshplane.remoting.port",
       "MESHPLANE_LOG_FORMAT", "meshplane.log.format",
       "MESHPLANE_LOG_LEVEL", "meshplane.log.level",

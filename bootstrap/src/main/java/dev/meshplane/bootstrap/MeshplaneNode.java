@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.meshplane.actors.signal.SignalMetrics;
 import dev.meshplane.actors.signal.SignalServer;
 import dev.meshplane.actors.signal.SignalSettings;
+import dev.meshplane.bootstrap.jmx.NodeJmx;
 import dev.meshplane.relay.RelayServer;
 import dev.meshplane.relay.RelaySettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -103,6 +104,9 @@ public final class MeshplaneNode {
       if (relaySettings.isPresent()) {
         relay = Optional.of(await(RelayServer.start(system, relaySettings.get(), registry), "relay listener"));
       }
+      Optional<SignalServer> signalForJmx = signal;
+      NodeJmx.start(system, signalMetrics, signal, settings.host(), settings.jmxPort(),
+          () -> signalForJmx.ifPresent(SignalServer::rebalanceNow));
       await(PekkoManagement.get(system.classicSystem()).start(), "management endpoint");
       // disabled mode joins itself: a one-member cluster, so sharding works exactly as with N nodes.
       ClusterFormation.join(system, cluster);

@@ -15,6 +15,7 @@ public record NodeSettings(
     int managementPort,
     int metricsPort,
     int remotingPort,
+    java.util.OptionalInt jmxPort,
     String logFormat,
     String logLevel,
     Duration readinessDelay) {
@@ -30,6 +31,7 @@ public record NodeSettings(
         port(c, "management.port"),
         port(c, "metrics.port"),
         port(c, "remoting.port"),
+        c.getString("jmx.port").isBlank() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port(c, "jmx.port")),
         oneOf(c, "log.format", "text", "json"),
         oneOf(c, "log.level", "ERROR", "WARN", "INFO", "DEBUG").toUpperCase(Locale.ROOT),
         duration(c, "shutdown.readiness-delay"));

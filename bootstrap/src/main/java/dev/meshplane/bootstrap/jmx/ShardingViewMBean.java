@@ -1,0 +1,24 @@
+package dev.meshplane.bootstrap.jmx;
+
+/**
+ * {@code dev.meshplane:type=Sharding}: where the peer sessions live. Each read asks the sharding
+ * extension and waits a few seconds at most; a read that gets no answer fails rather than
+ * reporting zeros.
+ */
+public interface ShardingViewMBean {
+
+  /** The sharded entity type reported here ({@code PeerSession}). */
+  String getEntityType();
+
+  /** One row per node hosting a region: {@code ADDRESS shards=N entities=M}, plus {@code failed=K} when some shards did not answer. */
+  String[] getRegions();
+
+  /** Shards of this entity type hosted on this node. */
+  int getLocalShards();
+
+  /** Entities (peer sessions) hosted on this node. */
+  int getLocalEntities();
+
+  /** Asks for the shards to be rebalanced across the nodes; returns what was done. */
+  String rebalance();
+}

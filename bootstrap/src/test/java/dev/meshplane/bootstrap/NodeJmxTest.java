@@ -1,0 +1,154 @@
+package dev.meshplane.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meshplane.bootstrap.jmx.Inspect;
+import dev.meshplane.bootstrap.jmx.NodeJmx;
+import dev.meshplane.protocol.signal.testkit.PeerStream;
+import dev.meshplane.protocol.signal.testkit.SignalTestClient;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One in-process node with its MBeans served over remote JMX, read with the JDK's own JMX client
+ * exactly as jconsole would, and through {@link Inspect}.
+ */
+class NodeJmxTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  @Test
+  void clusterShardingAndSignalAreReadableOverRemoteJmx() throws Exception {
+    MeshplaneNode node = TestNodes.start(Map.of());
+    NodeJmx jmx = null;
+    try {
+      int jmxPort = TestNodes.freePort();
+      jmx = NodeJmx.start(node.system(), Optional.of(node.signalMetrics()), node.signal(), "127.0.0.1",
+          OptionalInt.of(jmxPort), () -> {});
+      ObjectName cluster = jmx.objectNames().get(0);
+      ObjectName sharding = jmx.objectNames().get(1);
+      ObjectName signal = jmx.objectNames().get(2);
+      assertEquals("Cluster", cluster.getKeyProperty("type"));
+      assertEquals("Sharding", sharding.getKeyProperty("type"));
+      assertEquals("Signal", signal.getKeyProperty("type"));
+
+      // The short form jconsole builds from "host:port".
+      JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+      try (JMXConnector connector = JMXConnectorFactory.connect(url);
+          SignalTestClient client = new SignalTestClient("127.0.0.1", node.signalPort())) {
+        MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+
+        String self = (String) mbeans.getAttribute(cluster, "SelfAddress");
+        TestNodes.await(WAIT, "self Up and leader", () ->
+            "Up".equals(attribute(mbeans, cluster, "SelfStatus"))
+                && self.equals(attribute(mbeans, cluster, "Leader")));
+        assertEquals(1, mbeans.getAttribute(cluster, "MemberCount"));
+        String[] members = (String[]) mbeans.getAttribute(cluster, "Members");
+        assertEquals(1, members.length);
+        assertTrue(members[0].startsWith(self + " Up roles=["), members[0]);
+        assertEquals(0, ((String[]) mbeans.getAttribute(cluster, "UnreachableMembers")).length);
+        assertTrue(mbeans.queryNames(new ObjectName("pekko:type=Cluster,*"), null).size() >= 1,
+            "Pekko's own cluster MBean stays registered");
+
+        try (PeerStream a = client.connect("jmx-a-" + UUID.randomUUID());
+            PeerStream b = client.connect("jmx-b-" + UUID.randomUUID())) {
+          a.awaitRegistered(WAIT);
+          b.awaitRegistered(WAIT);
+          TestNodes.await(WAIT, "2 connected peers over JMX",
+              () -> Long.valueOf(2).equals(attribute(mbeans, signal, "ConnectedPeers")));
+          assertEquals(2, mbeans.getAttribute(signal, "OpenStreams"));
+          TestNodes.await(WAIT, "2 peer sessions hosted here",
+              () -> ((Integer) attribute(mbeans, sharding, "LocalEntities")) >= 2);
+          assertTrue((Integer) mbeans.getAttribute(sharding, "LocalShards") >= 1);
+          String[] regions = (String[]) mbeans.getAttribute(sharding, "Regions");
+          assertEquals(1, regions.length, String.join("\n", regions));
+          assertTrue(Pattern.compile("^" + Pattern.quote(self) + " shards=\\d+ entities=([2-9]|\\d\\d+)$")
+              .matcher(regions[0]).matches(), regions[0]);
+          String[] dropped = (String[]) mbeans.getAttribute(signal, "MessagesDropped");
+          assertTrue(dropped.length > 0 && dropped[0].matches("[a-z_]+ \\d+"), String.join("\n", dropped));
+
+          String report = Inspect.inspect("127.0.0.1:" + jmxPort);
+          assertTrue(report.contains("Node " + self), report);
+          assertTrue(Pattern.compile("(?m)^  " + Pattern.quote(self) + "\\s+Up\\s+\\S+\\s+yes$")
+              .matcher(report).find(), report);
+          assertTrue(Pattern.compile("(?m)^  leader\\s+" + Pattern.quote(self) + "$").matcher(report).find(), report);
+          assertTrue(Pattern.compile("(?m)^  connected peers\\s+2$").matcher(report).find(), report);
+          assertTrue(Pattern.compile("(?m)^  " + Pattern.quote(self) + "\\s+\\d+\\s+([2-9]|\\d\\d+)$")
+              .matcher(report).find(), report);
+        }
+
+        assertEquals("rebalancing step requested: streams above the cluster mean are asked to reconnect", mbeans.invoke(sharding, "rebalance", null, null));
+      }
+    } finally {
+      if (jmx != null) {
+        jmx.close();
+      }
+      node.shutdown();
+    }
+    for (ObjectName name : jmx.objectNames()) {
+      assertFalse(ManagementFactory.getPlatformMBeanServer().isRegistered(name), name + " unregistered");
+    }
+  }
+
+  @Test
+  void aSecondNodeInTheSameJvmGetsSuffixedNamesAndClosingFreesThePort() throws Exception {
+    MeshplaneNode node = TestNodes.start(Map.of());
+    NodeJmx first = null;
+    NodeJmx second = null;
+    try {
+      int jmxPort = TestNodes.freePort();
+      first = NodeJmx.start(node.system(), Optional.empty(), Optional.empty(), "127.0.0.1",
+          OptionalInt.of(jmxPort), NodeJmx.NO_REBALANCE);
+      second = NodeJmx.start(node.system(), Optional.empty(), Optional.empty(), "127.0.0.1",
+          OptionalInt.empty(), NodeJmx.NO_REBALANCE);
+      ObjectName firstSharding = first.objectNames().get(1);
+      ObjectName secondSharding = second.objectNames().get(1);
+      assertNotEquals(firstSharding, secondSharding);
+      assertEquals(2, first.objectNames().size(), "no Signal MBean without signal: " + first.objectNames());
+      int remotingPort = node.system().address().getPort().orElseThrow();
+      assertTrue(secondSharding.toString().contains("port=" + remotingPort), secondSharding.toString());
+
+      assertEquals("rebalancing is not enabled on this node", ManagementFactory.getPlatformMBeanServer()
+          .invoke(secondSharding, "rebalance", null, null));
+
+      String report = Inspect.inspect("127.0.0.1:" + jmxPort);
+      assertTrue(Pattern.compile("(?m)^Node ").matcher(report).results().count() >= 2, report);
+      assertTrue(report.contains("(not running on this node)"), report);
+
+      first.close();
+      assertThrows(IOException.class, () -> Inspect.inspect("127.0.0.1:" + jmxPort));
+    } finally {
+      if (second != null) {
+        second.close();
+      }
+      if (first != null) {
+        first.close();
+      }
+      node.shutdown();
+    }
+  }
+
+  private static Object attribute(MBeanServerConnection mbeans, ObjectName name, String attribute) {
+    try {
+      return mbeans.getAttribute(name, attribute);
+    } catch (Exception e) {
+      throw new AssertionError("cannot read " + name + " " + attribute, e);
+    }
+  }
+}
