@@ -136,7 +136,7 @@ class NodeFailureIT {
       // Victims' streams break; they reconnect to a surviving node, as a Go client would.
       for (Receiver v : victims) {
         v.stream.awaitClose(WAIT);
-        v.stream = register(senderClient, v.key);
+        v.stream = reconnectLikeGo(senderClient, v.key);
       }
       long traffic = System.nanoTime() + Duration.ofSeconds(25).toNanos();
       while (System.nanoTime() - traffic < 0) {
@@ -182,6 +182,27 @@ class NodeFailureIT {
     PeerStream stream = client.connect(key);
     stream.awaitRegistered(WAIT);
     return stream;
+  }
+
+  /**
+   * The Go client's stream loop: open, wait for the registered header, retry after a failure
+   * (registration can fail while the peer's session is being restarted elsewhere).
+   */
+  private static PeerStream reconnectLikeGo(SignalTestClient client, String key) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      PeerStream stream = client.connect(key);
+      try {
+        stream.awaitRegistered(WAIT);
+        return stream;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        stream.close();
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        System.out.println(key + ": registration failed (" + e.getMessage() + "), retrying");
+      }
+    }
   }
 
   /** The Go client's Send: up to 4 attempts, each with a 10 s deadline. */

@@ -26,7 +26,8 @@ import org.apache.pekko.stream.QueueOfferResult;
 public final class SignalConnection extends AbstractBehavior<SignalConnection.Command> {
 
   public sealed interface Command extends CborSerializable
-      permits Attached, Push, Replaced, Drain, Detached, StreamTerminated, Reattach, AttachTimedOut, DrainTimedOut {}
+      permits Attached, Push, Replaced, Drain, Detached, StreamTerminated, Reattach, AttachTimedOut, DrainTimedOut,
+          RetryAttach {}
 
   /** The session accepted this stream; from now on the peer counts as connected. */
   public record Attached(String peerKey) implements Command {}
@@ -50,6 +51,16 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   private enum DrainTimedOut implements Command {
     INSTANCE
   }
+
+  private enum RetryAttach implements Command {
+    INSTANCE
+  }
+
+  /**
+   * Until the session answers, Attach is sent again this often: the first one may have gone to a
+   * node that just died, and its shard answers again only after it is restarted elsewhere.
+   */
+  private static final java.time.Duration ATTACH_RETRY = java.time.Duration.ofSeconds(1);
 
   /** The response stream ended (client went away, or the stream was completed here). */
   public enum StreamTerminated implements Command {
@@ -121,6 +132,7 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
     registry.add(ctx.getSelf());
     session.tell(new PeerSession.Attach(ctx.getSelf()));
     timers.startSingleTimer(AttachTimedOut.INSTANCE, settings.attachTimeout());
+    timers.startTimerWithFixedDelay(RetryAttach.INSTANCE, ATTACH_RETRY);
   }
 
   @Override
@@ -134,6 +146,7 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
         .onMessageEquals(DrainTimedOut.INSTANCE, this::onDrainTimedOut)
         .onMessageEquals(StreamTerminated.INSTANCE, this::onStreamTerminated)
         .onMessageEquals(Reattach.INSTANCE, this::onReattach)
+        .onMessageEquals(RetryAttach.INSTANCE, this::onReattach)
         .onMessageEquals(AttachTimedOut.INSTANCE, this::onAttachTimedOut)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
@@ -142,6 +155,7 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   private Behavior<Command> onAttached(Attached msg) {
     if (!attached) {
       attached = true;
+      timers.cancel(RetryAttach.INSTANCE);
       metrics.streamAttached((System.nanoTime() - openedAtNanos) / 1e6);
       registered.complete(null);
     }

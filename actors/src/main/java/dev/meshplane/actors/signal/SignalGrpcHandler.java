@@ -28,7 +28,9 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.StreamSubscriptionTimeoutTerminationMode;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -145,6 +147,12 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
     Pair<Pair<BoundedSourceQueue<byte[]>, CompletionStage<Done>>, Source<byte[], NotUsed>> outbound =
         Source.<byte[]>queue(settings.connectionQueueSize())
             .watchTermination(Keep.both())
+            // The response subscribes only once the session accepted the stream, which can take
+            // seconds during a failover: longer than Pekko's default 5 s subscription timeout.
+            .withAttributes(ActorAttributes.streamSubscriptionTimeout(
+                scala.concurrent.duration.FiniteDuration.fromNanos(
+                    settings.attachTimeout().plusSeconds(5).toNanos()),
+                StreamSubscriptionTimeoutTerminationMode.cancel()))
             .preMaterialize(materializer);
     CompletableFuture<Void> registered = new CompletableFuture<>();
     // Completed by the connection before it completes the queue: empty for a normal end, or the
