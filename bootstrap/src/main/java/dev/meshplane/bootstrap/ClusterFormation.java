@@ -64,6 +64,9 @@ final class ClusterFormation {
       case KUBERNETES_API -> {
         values.put(bootstrap + "contact-point-discovery.service-name", cluster.serviceName());
         values.put("pekko.discovery.kubernetes-api.pod-label-selector", cluster.podLabelSelector());
+        // Contact pods by IP: pod DNS names (a-b-c-d.ns.pod.cluster.local) resolve only where
+        // cluster DNS serves pod records, and nodes advertise their pod IP anyway (MESHPLANE_HOST).
+        values.put("pekko.discovery.kubernetes-api.use-raw-ip", true);
       }
     }
     return ConfigFactory.parseMap(values, "meshplane cluster settings");

@@ -4,6 +4,7 @@ import static dev.meshplane.protocol.signal.testkit.SignalTestClient.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshplane.bootstrap.jmx.Inspect;
 import dev.meshplane.protocol.signal.EncryptedMessage;
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
@@ -16,6 +17,11 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +35,7 @@ class EmbeddedClusterIT {
   private static final Pattern UP_MEMBER = Pattern.compile("\"node\"\\s*:\\s*\"([^\"]+)\"[^}]*\"status\"\\s*:\\s*\"Up\"");
 
   private final List<NodeProcess> nodes = new ArrayList<>();
+  private final List<Integer> jmxPorts = new ArrayList<>();
 
   @AfterEach
   void stopNodes() {
@@ -48,6 +55,9 @@ class EmbeddedClusterIT {
       env.put("MESHPLANE_CLUSTER_PEERS", peers);
       env.put("MESHPLANE_CLUSTER_REQUIRED_CONTACT_POINTS", Integer.toString(size));
       env.put("MESHPLANE_ROLES", "signal");
+      int jmxPort = NodeProcess.freePort();
+      jmxPorts.add(jmxPort);
+      env.put("MESHPLANE_JMX_PORT", Integer.toString(jmxPort));
       nodes.add(NodeProcess.start("cluster-node-" + (i + 1), ports.get(i), env));
     }
     for (NodeProcess node : nodes) {
@@ -93,6 +103,21 @@ class EmbeddedClusterIT {
       assertEquals(50, atBob.size());
       assertEquals(100, atAlice.size());
       assertTrue(atAlice.contains("b49") && atAlice.contains("c49"), atAlice.toString());
+
+      // JMX tells what the test knows: three members everywhere, one stream on nodes 1 and 3.
+      long[] expectedPeers = {1, 0, 1};
+      for (int i = 0; i < 3; i++) {
+        try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(
+            "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPorts.get(i) + "/jmxrmi"))) {
+          MBeanServerConnection mbeans = jmx.getMBeanServerConnection();
+          assertEquals(3, mbeans.getAttribute(new ObjectName("dev.meshplane:type=Cluster"), "MemberCount"));
+          assertEquals(expectedPeers[i],
+              mbeans.getAttribute(new ObjectName("dev.meshplane:type=Signal"), "ConnectedPeers"), "node " + (i + 1));
+        }
+      }
+      String report = Inspect.inspect("127.0.0.1:" + jmxPorts.get(0));
+      System.out.println(report);
+      assertTrue(Pattern.compile("members\\s+3\\b").matcher(report).find(), report);
     }
   }
 
