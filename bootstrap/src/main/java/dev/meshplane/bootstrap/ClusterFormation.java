@@ -80,6 +80,8 @@ final class ClusterFormation {
       return;
     }
     warnAboutSize(cluster);
+    system.systemActorOf(ClusterSizeWarning.create(cluster.splitBrainStrategy()), "cluster-size-warning",
+        org.apache.pekko.actor.typed.Props.empty());
     log.info("Forming or joining a cluster through {} discovery", cluster.discovery().configValue());
     ClusterBootstrap.get(system.classicSystem()).start();
   }
