@@ -50,6 +50,8 @@ public final class NodeConfig {
   static Config pekkoOverlay(NodeSettings node) {
     String pekkoLevel = node.logLevel().equals("WARN") ? "WARNING" : node.logLevel();
     return ConfigFactory.parseMap(Map.of(
+        // Cluster roles name the services, so sharding and singletons stay on nodes that run them.
+        "pekko.cluster.roles", node.roles().stream().map(NodeRole::configValue).sorted().toList(),
         "pekko.actor.provider", "cluster",
         "pekko.loglevel", pekkoLevel,
         "pekko.remote.artery.canonical.hostname", node.host(),

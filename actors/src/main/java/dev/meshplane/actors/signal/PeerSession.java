@@ -31,6 +31,9 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "PeerSession");
 
+  /** Pekko cluster role of nodes that run the signal service. */
+  public static final String ROLE = "signal";
+
   public sealed interface Command extends CborSerializable
       permits Attach, Detach, Deliver, Stop, ConnectionTerminated, ExpireBuffer, IdleCheck {}
 
@@ -117,7 +120,10 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
                     TYPE_KEY,
                     ctx -> create(ctx.getEntityId(), settings, metrics, ctx.getShard(), System::nanoTime,
                         deliver -> ClusterSharding.get(system).entityRefFor(TYPE_KEY, ctx.getEntityId()).tell(deliver)))
-                .withStopMessage(Stop.INSTANCE));
+                .withStopMessage(Stop.INSTANCE)
+                // Sessions and their coordinator live only on nodes that serve signal; relay-only
+                // nodes of a mixed fleet never host them.
+                .withRole(ROLE));
   }
 
   public static Behavior<Command> create(
