@@ -12,6 +12,7 @@ public final class Bench {
 
   static {
     BENCHMARKS.put("signal", "dev.meshplane.bench.SignalBench");
+    BENCHMARKS.put("signal-cluster", "dev.meshplane.bench.SignalClusterBench");
     BENCHMARKS.put("relay", "dev.meshplane.bench.RelayBench");
   }
 

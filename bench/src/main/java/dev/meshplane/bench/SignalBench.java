@@ -85,7 +85,14 @@ public final class SignalBench {
     System.exit(correct ? 0 : 1);
   }
 
-  private static Config nodeConfig() throws IOException {
+  /** A signal-only node on loopback, quiet logs, ephemeral ports. */
+  static Config nodeConfig() throws IOException {
+    // A concrete free port, as the node's own tests give it.
+    return nodeConfig(freeLoopbackPort());
+  }
+
+  /** As {@link #nodeConfig()} with the given management port, which other nodes may need to know. */
+  static Config nodeConfig(int managementPort) {
     return ConfigFactory.parseMap(Map.of(
             "meshplane.host", "127.0.0.1",
             "meshplane.bind-host", "127.0.0.1",
@@ -93,8 +100,7 @@ public final class SignalBench {
             "meshplane.signal.port", 0,
             "meshplane.metrics.port", 0,
             "meshplane.remoting.port", 0,
-            // A concrete free port, as the node's own tests give it.
-            "meshplane.management.port", freeLoopbackPort(),
+            "meshplane.management.port", managementPort,
             "meshplane.log.level", "WARN"),
         "signal bench")
         .withFallback(NodeConfig.load(Optional.empty(), Map.of()));

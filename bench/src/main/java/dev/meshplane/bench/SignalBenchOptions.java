@@ -13,6 +13,11 @@ record SignalBenchOptions(int pairs, int seconds, int warmupSeconds, int window,
           + "            background load on a shared machine (default 5)";
 
   static SignalBenchOptions parse(String[] args) {
+    return parse(args, USAGE);
+  }
+
+  /** The same options for another benchmark; {@code usage} is shown with a malformed command line. */
+  static SignalBenchOptions parse(String[] args, String usage) {
     int pairs = 8;
     int seconds = 10;
     int warmup = 3;
@@ -21,7 +26,7 @@ record SignalBenchOptions(int pairs, int seconds, int warmupSeconds, int window,
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag + " needs a value\n" + USAGE);
+        throw new IllegalArgumentException(flag + " needs a value\n" + usage);
       }
       int value = number(flag, args[++i]);
       switch (flag) {
@@ -32,7 +37,7 @@ record SignalBenchOptions(int pairs, int seconds, int warmupSeconds, int window,
         // measure its overload policy, not its throughput.
         case "--window" -> window = between(flag, value, 1, 4096);
         case "--rounds" -> rounds = atLeast(flag, value, 1);
-        default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
+        default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + usage);
       }
     }
     return new SignalBenchOptions(pairs, seconds, warmup, window, rounds);

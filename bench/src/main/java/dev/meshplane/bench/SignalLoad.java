@@ -32,10 +32,20 @@ final class SignalLoad {
 
   List<SignalFlowResult> round(int port, SignalRouting routing, long warmupMillis, long measuredMillis)
       throws Exception {
+    return round(port, port, routing, warmupMillis, measuredMillis);
+  }
+
+  /**
+   * As {@link #round(int, SignalRouting, long, long)}, but the first peer of every pair connects
+   * to {@code firstPort} and its partner to {@code partnerPort}: with two nodes of one cluster,
+   * every message then has to cross from one node to the other.
+   */
+  List<SignalFlowResult> round(int firstPort, int partnerPort, SignalRouting routing, long warmupMillis,
+      long measuredMillis) throws Exception {
     List<SignalPeerStream> streams = new ArrayList<>();
     try {
       for (int i = 0; i < 2 * options.pairs(); i++) {
-        streams.add(SignalPeerStream.open(newPeerKey(), port));
+        streams.add(SignalPeerStream.open(newPeerKey(), i % 2 == 0 ? firstPort : partnerPort));
       }
       if (routing.awaitsRegistration()) {
         awaitRegistration(streams);

@@ -9,13 +9,22 @@ final class SignalReport {
   private SignalReport() {}
 
   static void print(PrintStream out, SignalRunResult meshplane, SignalRunResult baseline) {
+    print(out, "system", "meshplane/baseline", meshplane, baseline);
+  }
+
+  /**
+   * The same table for another comparison: {@code firstColumn} names what the rows are, and
+   * {@code ratioName} says which row is divided by which.
+   */
+  static void print(PrintStream out, String firstColumn, String ratioName, SignalRunResult meshplane,
+      SignalRunResult baseline) {
     out.println();
-    out.println("| system | pairs | msgs/s | p50 ms | p99 ms | lost |");
+    out.println("| " + firstColumn + " | pairs | msgs/s | p50 ms | p99 ms | lost |");
     out.println("|---|---:|---:|---:|---:|---:|");
     row(out, meshplane);
     row(out, baseline);
     out.println();
-    out.printf(Locale.ROOT, "ratio (meshplane/baseline) msgs/s: %.2f, p50: %.2f, p99: %.2f%n",
+    out.printf(Locale.ROOT, "ratio (%s) msgs/s: %.2f, p50: %.2f, p99: %.2f%n", ratioName,
         ratio(meshplane.messagesPerSecond(), baseline.messagesPerSecond()),
         ratio(meshplane.p50Millis(), baseline.p50Millis()),
         ratio(meshplane.p99Millis(), baseline.p99Millis()));
