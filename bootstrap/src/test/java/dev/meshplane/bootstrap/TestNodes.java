@@ -1,9 +1,6 @@
 package dev.meshplane.bootstrap;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,12 +27,9 @@ final class TestNodes {
   }
 
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return dev.meshplane.protocol.testkit.FreePorts.next();
   }
+
 
   /** Polls {@code condition} until it holds or the deadline passes; fails with {@code what}. */
   static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
