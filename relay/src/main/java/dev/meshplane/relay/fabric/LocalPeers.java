@@ -1,0 +1,26 @@
+package dev.meshplane.relay.fabric;
+
+import dev.meshplane.protocol.relay.PeerId;
+
+/**
+ * What the fabric needs from the node-local peer store: is a peer connected here, and hand a relay
+ * message to it. Kept this small so the fabric does not depend on the store's internals.
+ *
+ * <p>Both methods are called on a fabric connection's stream thread, once per WHO_HAS or FWD
+ * frame, so they must not block (a map lookup and a non-blocking queue offer).
+ */
+public interface LocalPeers {
+
+  /** True if {@code peer} is currently connected to this node (relay-fabric.md §6.2). */
+  boolean has(PeerId peer);
+
+  /**
+   * Writes {@code transportMessage} unchanged, as one relay message, to the connection of
+   * {@code destination}, exactly as a message from a peer on this node would be delivered
+   * (relay-fabric.md §7.2 step 4). The peer-ID slot already carries the source; nothing is rewritten.
+   *
+   * @return true if the message was handed to the destination's connection; false if the peer is
+   *     not connected here or its connection refused the message (both are silent drops on the wire)
+   */
+  boolean deliver(PeerId destination, byte[] transportMessage);
+}

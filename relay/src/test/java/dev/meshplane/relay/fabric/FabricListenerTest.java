@@ -1,0 +1,424 @@
+package dev.meshplane.relay.fabric;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.meshplane.protocol.relay.PeerId;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives the listener as a foreign node would: a plain socket writing frames built byte by byte
+ * from relay-fabric.md (type, uint16 BE length, payload; HELLO v2 signed with javax.crypto.Mac),
+ * without the project's fabric codec, so codec and listener cannot share a misreading of the spec.
+ */
+class FabricListenerTest {
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** test-vectors.md §B inputs. */
+  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final String ADDRESS = "10.0.0.1:7090";
+  private static final long TIMESTAMP = 1_700_000_000L;
+  private static final String HELLO_B1 = "000038020d31302e302e302e313a37303930000000006553f100209dd26cff1ee63ca2a"
+      + "356da6466492383d37befed51332662bf6f80f350fafd5a";
+  private static final String HELLO_B2 = "000018020d31302e302e302e313a37303930000000006553f10000";
+
+  /** test-vectors.md §C. */
+  private static final byte[] PID_A = HEX.parseHex("7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe");
+  private static final byte[] PID_B = HEX.parseHex("7368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a");
+  private static final String WHO_HAS_A = "0100247368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe";
+  private static final String FWD_C2 = "14004f7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe"
+      + "01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a68656c6c6f";
+  private static final String FWD_C2_MESSAGE =
+      "01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a68656c6c6f";
+
+  private static final int PING = 0x20;
+  private static final int PONG = 0x21;
+  private static final int I_HAVE = 0x02;
+  private static final Duration HELLO_TIMEOUT = Duration.ofMillis(400);
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  private static ActorSystem<Void> system;
+
+  private final Clock clock = Clock.fixed(Instant.ofEpochSecond(TIMESTAMP), ZoneOffset.UTC);
+  private final FakePeers peers = new FakePeers(Set.of(peerId(PID_A)));
+  private PrometheusRegistry registry;
+  private FabricListener listener;
+
+  @BeforeAll
+  static void startSystem() {
+    system = ActorSystem.create(Behaviors.empty(), "fabric-listener-test");
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    system.terminate();
+  }
+
+  @AfterEach
+  void stopListener() throws Exception {
+    if (listener != null) {
+      listener.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  // ------------------------------------------------------------ accepted streams
+
+  @Test
+  void handBuiltHelloMatchesTheSpecVectors() {
+    assertEquals(HELLO_B1, HEX.formatHex(helloFrame(ADDRESS, TIMESTAMP, SECRET)));
+    assertEquals(HELLO_B2, HEX.formatHex(helloFrame(ADDRESS, TIMESTAMP, new byte[0])));
+  }
+
+  @Test
+  void signedHelloIsAcceptedAndPingIsAnsweredWithPong() throws Exception {
+    start(SECRET);
+    try (Socket socket = connect()) {
+      write(socket, HEX.parseHex(HELLO_B1));
+      write(socket, frame(PING, new byte[0]));
+      assertArrayEquals(frame(PONG, new byte[0]), readFrame(socket.getInputStream()));
+    }
+    assertEquals(0, totalRejects());
+  }
+
+  @Test
+  void unsignedHelloIsAcceptedWithoutSecret() throws Exception {
+    start(new byte[0]);
+    try (Socket socket = connect()) {
+      write(socket, HEX.parseHex(HELLO_B2));
+      write(socket, frame(PING, new byte[0]));
+      assertArrayEquals(frame(PONG, new byte[0]), readFrame(socket.getInputStream()));
+    }
+  }
+
+  @Test
+  void whoHasForLocalPeerIsAnsweredWithIHaveAndIncreasingSeqno() throws Exception {
+    start(SECRET);
+    try (Socket socket = helloed()) {
+      write(socket, HEX.parseHex(WHO_HAS_A));
+      assertArrayEquals(frame(I_HAVE, concat(PID_A, HEX.parseHex("00000001"))), readFrame(socket.getInputStream()));
+      write(socket, HEX.parseHex(WHO_HAS_A));
+      assertArrayEquals(frame(I_HAVE, concat(PID_A, HEX.parseHex("00000002"))), readFrame(socket.getInputStream()));
+    }
+  }
+
+  @Test
+  void whoHasForAbsentPeerGetsNoAnswer() throws Exception {
+    start(SECRET);
+    try (Socket socket = helloed()) {
+      write(socket, frame(0x01, PID_B));
+      socket.setSoTimeout(300);
+      assertThrows(SocketTimeoutException.class, () -> socket.getInputStream().read());
+      // Frames are handled in order: had WHO_HAS produced anything, it would come before this PONG.
+      socket.setSoTimeout((int) WAIT.toMillis());
+      write(socket, frame(PING, new byte[0]));
+      assertArrayEquals(frame(PONG, new byte[0]), readFrame(socket.getInputStream()));
+    }
+  }
+
+  @Test
+  void fwdForLocalPeerDeliversTheEmbeddedMessageUnchanged() throws Exception {
+    start(SECRET);
+    try (Socket socket = helloed()) {
+      write(socket, HEX.parseHex(FWD_C2));
+      Delivery delivery = peers.delivered.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertTrue(delivery != null, "FWD was not delivered");
+      assertEquals(peerId(PID_A), delivery.destination());
+      assertEquals(FWD_C2_MESSAGE, HEX.formatHex(delivery.message()));
+    }
+    awaitMetric("meshplane_relay_cluster_forwards_received", "result", "delivered", 1);
+  }
+
+  @Test
+  void fwdForAbsentPeerIsDroppedAndStreamStaysOpen() throws Exception {
+    start(SECRET);
+    try (Socket socket = helloed()) {
+      write(socket, frame(0x14, concat(PID_B, "hello".getBytes(StandardCharsets.US_ASCII))));
+      write(socket, frame(PING, new byte[0]));
+      assertArrayEquals(frame(PONG, new byte[0]), readFrame(socket.getInputStream()));
+    }
+    assertTrue(peers.delivered.isEmpty());
+    awaitMetric("meshplane_relay_cluster_forwards_received", "result", "dropped", 1);
+  }
+
+  @Test
+  void unknownTypeAndMalformedPayloadAreSkippedNotFatal() throws Exception {
+    start(SECRET);
+    try (Socket socket = helloed()) {
+      write(socket, frame(0x7f, new byte[] {1, 2, 3}));
+      write(socket, frame(0x01, new byte[] {1, 2, 3}));
+      write(socket, frame(PING, new byte[0]));
+      assertArrayEquals(frame(PONG, new byte[0]), readFrame(socket.getInputStream()));
+    }
+    awaitMetric("meshplane_relay_cluster_frames_dropped", "reason", "ignored", 1);
+    awaitMetric("meshplane_relay_cluster_frames_dropped", "reason", "malformed", 1);
+  }
+
+  // ------------------------------------------------------------ rejected HELLOs
+
+  @Test
+  void wrongSecretIsRejectedAsHmacMismatch() throws Exception {
+    start(SECRET);
+    byte[] other = "another-secret-of-some-length-xx".getBytes(StandardCharsets.US_ASCII);
+    assertRejected(helloFrame(ADDRESS, TIMESTAMP, other), "hmac_mismatch");
+  }
+
+  @Test
+  void unsignedHelloIsRejectedWhenSecretConfigured() throws Exception {
+    start(SECRET);
+    assertRejected(HEX.parseHex(HELLO_B2), "unsigned_but_required");
+  }
+
+  @Test
+  void signedHelloIsRejectedWithoutSecret() throws Exception {
+    start(new byte[0]);
+    assertRejected(HEX.parseHex(HELLO_B1), "signed_but_unsupported");
+  }
+
+  @Test
+  void staleTimestampIsRejected() throws Exception {
+    start(SECRET);
+    assertRejected(helloFrame(ADDRESS, TIMESTAMP - 301, SECRET), "stale_timestamp");
+  }
+
+  @Test
+  void timestampAtTheEdgeOfTheWindowIsAccepted() throws Exception {
+    start(SECRET);
+    try (Socket socket = connect()) {
+      write(socket, helloFrame(ADDRESS, TIMESTAMP + 300, SECRET));
+      write(socket, frame(PING, new byte[0]));
+      assertArrayEquals(frame(PONG, new byte[0]), readFrame(socket.getInputStream()));
+    }
+  }
+
+  @Test
+  void nonHelloFirstFrameIsRejected() throws Exception {
+    start(SECRET);
+    assertRejected(frame(PING, new byte[0]), "first_frame_not_hello");
+  }
+
+  @Test
+  void silencePastTheHelloTimeoutIsRejected() throws Exception {
+    start(SECRET);
+    try (Socket socket = connect()) {
+      assertClosed(socket);
+    }
+    awaitMetric("relay_cluster_hello_rejects", "reason", "timeout", 1);
+  }
+
+  @Test
+  void truncatedHelloIsRejectedAsTimeout() throws Exception {
+    start(SECRET);
+    try (Socket socket = connect()) {
+      byte[] hello = HEX.parseHex(HELLO_B1);
+      write(socket, java.util.Arrays.copyOf(hello, 20));
+      socket.shutdownOutput();
+      assertClosed(socket);
+    }
+    awaitMetric("relay_cluster_hello_rejects", "reason", "timeout", 1);
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private void start(byte[] secret) throws Exception {
+    registry = new PrometheusRegistry();
+    listener = FabricListener.start(system, "127.0.0.1", 0, secret, peers, registry, clock, HELLO_TIMEOUT)
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private Socket connect() throws IOException {
+    Socket socket = new Socket("127.0.0.1", listener.boundPort());
+    socket.setSoTimeout((int) WAIT.toMillis());
+    return socket;
+  }
+
+  private Socket helloed() throws IOException {
+    Socket socket = connect();
+    write(socket, HEX.parseHex(HELLO_B1));
+    return socket;
+  }
+
+  private void assertRejected(byte[] firstFrame, String reason) throws Exception {
+    try (Socket socket = connect()) {
+      write(socket, firstFrame);
+      assertClosed(socket);
+    }
+    awaitMetric("relay_cluster_hello_rejects", "reason", reason, 1);
+    assertEquals(1, totalRejects(), "exactly one reject counted");
+  }
+
+  /** The server closed the connection without sending anything: EOF or reset. */
+  private static void assertClosed(Socket socket) throws IOException {
+    try {
+      int read = socket.getInputStream().read();
+      assertEquals(-1, read, "expected the connection to be closed without a reply");
+    } catch (SocketException reset) {
+      // Closed by reset: also a close with no reply.
+    }
+  }
+
+  /** HELLO v2 frame per relay-fabric.md §4.1; signed iff {@code secret} is non-empty. */
+  private static byte[] helloFrame(String address, long unixSeconds, byte[] secret) {
+    byte[] addr = address.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(2);
+    body.write(addr.length);
+    body.writeBytes(addr);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      body.write((int) (unixSeconds >>> shift));
+    }
+    byte[] signed = body.toByteArray();
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    payload.writeBytes(signed);
+    if (secret.length == 0) {
+      payload.write(0);
+    } else {
+      byte[] mac = hmacSha256(secret, signed);
+      payload.write(mac.length);
+      payload.writeBytes(mac);
+    }
+    return frame(0x00, payload.toByteArray());
+  }
+
+  private static byte[] hmacSha256(byte[] key, byte[] message) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(message);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** relay-fabric.md §2: type, uint16 BE length, payload. */
+  private static byte[] frame(int type, byte[] payload) {
+    byte[] out = new byte[3 + payload.length];
+    out[0] = (byte) type;
+    out[1] = (byte) (payload.length >>> 8);
+    out[2] = (byte) payload.length;
+    System.arraycopy(payload, 0, out, 3, payload.length);
+    return out;
+  }
+
+  /** Reads one whole frame, header included. */
+  private static byte[] readFrame(InputStream in) throws IOException {
+    byte[] header = in.readNBytes(3);
+    assertEquals(3, header.length, "stream ended before a frame header");
+    int length = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
+    byte[] payload = in.readNBytes(length);
+    assertEquals(length, payload.length, "stream ended inside a frame");
+    return concat(header, payload);
+  }
+
+  private static void write(Socket socket, byte[] bytes) throws IOException {
+    socket.getOutputStream().write(bytes);
+    socket.getOutputStream().flush();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static PeerId peerId(byte[] raw) {
+    try {
+      return PeerId.fromBytes(raw);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private double totalRejects() {
+    double total = 0;
+    for (String label : new String[] {"hmac_mismatch", "unsigned_but_required", "signed_but_unsupported",
+        "stale_timestamp", "malformed", "timeout", "first_frame_not_hello"}) {
+      total += counter("relay_cluster_hello_rejects", "reason", label);
+    }
+    return total;
+  }
+
+  private double counter(String name, String label, String value) {
+    for (MetricSnapshot snapshot : registry.scrape()) {
+      if (!snapshot.getMetadata().getName().equals(name)) {
+        continue;
+      }
+      for (DataPointSnapshot point : snapshot.getDataPoints()) {
+        if (value.equals(point.getLabels().get(label)) && point instanceof CounterSnapshot.CounterDataPointSnapshot c) {
+          return c.getValue();
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** The counter moves on the stream's termination callback, shortly after the socket sees the close. */
+  private void awaitMetric(String name, String label, String value, double expected) {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (counter(name, label, value) != expected) {
+      if (System.nanoTime() > end) {
+        fail(name + "{" + label + "=" + value + "} is " + counter(name, label, value) + ", expected " + expected);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
+  private record Delivery(PeerId destination, byte[] message) {
+  }
+
+  private static final class FakePeers implements LocalPeers {
+
+    private final Set<PeerId> local;
+    final BlockingQueue<Delivery> delivered = new LinkedBlockingQueue<>();
+
+    FakePeers(Set<PeerId> local) {
+      this.local = local;
+    }
+
+    @Override
+    public boolean has(PeerId peer) {
+      return local.contains(peer);
+    }
+
+    @Override
+    public boolean deliver(PeerId destination, byte[] transportMessage) {
+      if (!local.contains(destination)) {
+        return false;
+      }
+      delivered.add(new Delivery(destination, transportMessage.clone()));
+      return true;
+    }
+  }
+}
