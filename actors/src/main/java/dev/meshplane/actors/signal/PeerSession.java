@@ -5,15 +5,18 @@ import dev.meshplane.actors.signal.SignalMetrics.DropReason;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -66,7 +69,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   }
 
   /** The session took responsibility for message {@code messageId}. */
-  public record Accepted(long messageId) implements dev.meshplane.actors.CborSerializable {}
+  public record Accepted(long messageId) implements CborSerializable {}
 
   /** Sharding's stop message, used on passivation and hand-off. */
   public enum Stop implements Command {
@@ -90,7 +93,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   private static final int RECENT_IDS = 512;
 
   /** Insertion-ordered set that forgets its oldest entry beyond a capacity. */
-  private static final class RecentIds extends java.util.LinkedHashSet<Long> {
+  private static final class RecentIds extends LinkedHashSet<Long> {
     private static final long serialVersionUID = 1L;
     private final int capacity;
 
@@ -109,9 +112,8 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   }
 
   /** Registers the entity type on this node; every node that serves signal calls it once. */
-  public static ActorRef<org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<Command>>
-      initSharding(
-          org.apache.pekko.actor.typed.ActorSystem<?> system,
+  public static ActorRef<ShardingEnvelope<Command>> initSharding(
+          ActorSystem<?> system,
           SignalSettings settings,
           SignalMetrics metrics) {
     return ClusterSharding.get(system)

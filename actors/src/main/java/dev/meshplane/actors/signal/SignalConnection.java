@@ -3,6 +3,8 @@ package dev.meshplane.actors.signal;
 import dev.meshplane.actors.CborSerializable;
 import dev.meshplane.actors.signal.SignalMetrics.DropReason;
 import io.grpc.Status;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -12,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
@@ -60,7 +63,7 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
    * Until the session answers, Attach is sent again this often: the first one may have gone to a
    * node that just died, and its shard answers again only after it is restarted elsewhere.
    */
-  private static final java.time.Duration ATTACH_RETRY = java.time.Duration.ofSeconds(1);
+  private static final Duration ATTACH_RETRY = Duration.ofSeconds(1);
 
   /** The response stream ended (client went away, or the stream was completed here). */
   public enum StreamTerminated implements Command {
@@ -82,9 +85,9 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   public static Behavior<Command> create(
       String peerKey,
       BoundedSourceQueue<byte[]> queue,
-      org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PeerSession.Command> session,
+      EntityRef<PeerSession.Command> session,
       CompletableFuture<Void> registered,
-      CompletableFuture<java.util.Optional<Throwable>> ending,
+      CompletableFuture<Optional<Throwable>> ending,
       SignalSettings settings,
       SignalMetrics metrics,
       ConnectionRegistry registry) {
@@ -96,27 +99,27 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
 
   private final String peerKey;
   private final BoundedSourceQueue<byte[]> queue;
-  private final org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PeerSession.Command> session;
+  private final EntityRef<PeerSession.Command> session;
   private final CompletableFuture<Void> registered;
   private final SignalMetrics metrics;
   private final ConnectionRegistry registry;
   private final long openedAtNanos = System.nanoTime();
   private final TimerScheduler<Command> timers;
-  private final CompletableFuture<java.util.Optional<Throwable>> ending;
+  private final CompletableFuture<Optional<Throwable>> ending;
   private boolean attached;
   private String drainReason;
 
   /** How long a draining stream waits for its session's confirmation before ending anyway. */
-  private static final java.time.Duration DRAIN_CONFIRM_TIMEOUT = java.time.Duration.ofSeconds(2);
+  private static final Duration DRAIN_CONFIRM_TIMEOUT = Duration.ofSeconds(2);
 
   private SignalConnection(
       ActorContext<Command> ctx,
       TimerScheduler<Command> timers,
       String peerKey,
       BoundedSourceQueue<byte[]> queue,
-      org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<PeerSession.Command> session,
+      EntityRef<PeerSession.Command> session,
       CompletableFuture<Void> registered,
-      CompletableFuture<java.util.Optional<Throwable>> ending,
+      CompletableFuture<Optional<Throwable>> ending,
       SignalSettings settings,
       SignalMetrics metrics,
       ConnectionRegistry registry) {
@@ -176,7 +179,7 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   }
 
   private Behavior<Command> onReplaced() {
-    ending.complete(java.util.Optional.empty());
+    ending.complete(Optional.empty());
     queue.complete();
     return Behaviors.stopped();
   }
@@ -206,7 +209,7 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   }
 
   private Behavior<Command> finishDrain() {
-    ending.complete(java.util.Optional.of(new GrpcServiceException(Status.UNAVAILABLE.withDescription(drainReason))));
+    ending.complete(Optional.of(new GrpcServiceException(Status.UNAVAILABLE.withDescription(drainReason))));
     queue.complete();
     return Behaviors.stopped();
   }
@@ -228,13 +231,13 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
     metrics.registrationFailed("failed_registration");
     registered.completeExceptionally(
         new GrpcServiceException(Status.INTERNAL.withDescription("error while registering message listener")));
-    ending.complete(java.util.Optional.empty());
+    ending.complete(Optional.empty());
     queue.complete();
     return Behaviors.stopped();
   }
 
   private Behavior<Command> onPostStop() {
-    ending.complete(java.util.Optional.empty());
+    ending.complete(Optional.empty());
     registry.remove(getContext().getSelf());
     if (attached) {
       metrics.streamEnded((System.nanoTime() - openedAtNanos) / 1e9);
