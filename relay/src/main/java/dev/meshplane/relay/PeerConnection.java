@@ -94,7 +94,7 @@ final class PeerConnection {
   PeerConnection(RelayRuntime runtime, String remote) {
     this.runtime = runtime;
     this.remote = remote;
-    this.interest = new PeerInterest(this, runtime.store());
+    this.interest = new PeerInterest(this, runtime.store(), runtime.remote());
     // New peers start idle (§11): their last activity lies before the active window.
     this.lastTransportNanos = openedNanos - RelayMetrics.ACTIVE_WINDOW_NANOS - 1;
   }
@@ -351,32 +351,39 @@ final class PeerConnection {
       return;
     }
     PeerConnection target = runtime.store().get(destination);
-    if (target == null) {
-      runtime.metrics().dropped(Drop.NO_DESTINATION);
-      return;
-    }
     // Payload is not copied: the delivered message is our prefix followed by the original bytes.
-    target.deliver(deliveryPrefix.concat(data.drop(TRANSPORT_HEADER_SIZE)));
+    ByteString rewritten = deliveryPrefix.concat(data.drop(TRANSPORT_HEADER_SIZE));
+    if (target != null) {
+      target.deliver(rewritten);
+    } else if (!runtime.remote().get().forward(destination, rewritten)) {
+      runtime.metrics().dropped(Drop.NO_DESTINATION);
+    }
   }
 
   // ------------------------------------------------------------ outbound
 
-  /** Queues a transport message for this peer; never blocks, drops and counts when full. */
-  void deliver(ByteString message) {
+  /**
+   * Queues a transport message for this peer; never blocks, drops and counts when full.
+   *
+   * @return true if the message was queued
+   */
+  boolean deliver(ByteString message) {
     Outbound out = outbound;
     if (out == null) {
       runtime.metrics().dropped(Drop.DESTINATION_CLOSED);
-      return;
+      return false;
     }
     QueueOfferResult result = out.transport().offer(BinaryMessage.create(message));
     if (result.isEnqueued()) {
       runtime.metrics().forwarded(message.size());
       lastTransportNanos = System.nanoTime();
+      return true;
     } else if (result == QueueOfferResult.dropped()) {
       runtime.metrics().dropped(Drop.QUEUE_FULL);
     } else {
       runtime.metrics().dropped(Drop.DESTINATION_CLOSED);
     }
+    return false;
   }
 
   /** Queues a control message (peer-state event) for this peer; never blocks. */
@@ -451,7 +458,11 @@ final class PeerConnection {
       out.killSwitch().shutdown();
     }
     if (previous == State.AUTHENTICATED) {
-      runtime.store().unregister(this);
+      if (runtime.store().unregister(this)) {
+        // Gone from this node (not replaced by a newer connection here): nodes that cached it
+        // here must look again.
+        runtime.remote().get().peerLeft(peerId);
+      }
       runtime.metrics().peerDisconnected();
     }
     interest.clear();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +34,15 @@ final class PeerInterest {
 
   private final PeerConnection owner;
   private final PeerStore store;
+  private final AtomicReference<RemotePeers> remote;
   private final Set<PeerId> onlineInterest = new HashSet<>();
   private final Set<PeerId> offlineInterest = new HashSet<>();
   private boolean cleared;
 
-  PeerInterest(PeerConnection owner, PeerStore store) {
+  PeerInterest(PeerConnection owner, PeerStore store, AtomicReference<RemotePeers> remote) {
     this.owner = owner;
     this.store = store;
+    this.remote = remote;
   }
 
   /** SubscribePeerState: watch the IDs, then answer with those already online (if any). */
@@ -60,6 +63,14 @@ final class PeerInterest {
       }
       if (store.contains(id)) {
         online.add(id);
+      } else {
+        // relay-fabric.md §7.3: a peer owned by another node counts as online. The answer comes
+        // later and is delivered like a local peer coming online (once per subscription).
+        remote.get().isOnline(id).thenAccept(elsewhere -> {
+          if (elsewhere) {
+            peerCameOnline(id);
+          }
+        });
       }
     }
     for (byte[] message : RelayMessageCodec.encodePeerStateChunks(RelayMessageType.PEERS_ONLINE, online)) {

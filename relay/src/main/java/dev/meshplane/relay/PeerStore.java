@@ -52,14 +52,18 @@ final class PeerStore {
   /**
    * Removes {@code connection} if it is still the entry for its ID and then tells subscribers the
    * peer went offline. A replaced connection is no longer the entry, so its teardown is silent.
+   *
+   * @return true if the peer is gone from this node (false: a newer connection holds it)
    */
-  void unregister(PeerConnection connection) {
+  boolean unregister(PeerConnection connection) {
     PeerId id = connection.peerId();
-    if (peers.remove(id, connection)) {
-      for (PeerConnection watcher : watchersOf(id)) {
-        watcher.interest().peerWentOffline(id);
-      }
+    if (!peers.remove(id, connection)) {
+      return false;
     }
+    for (PeerConnection watcher : watchersOf(id)) {
+      watcher.interest().peerWentOffline(id);
+    }
+    return true;
   }
 
   void addWatcher(PeerId target, PeerConnection watcher) {

@@ -25,7 +25,7 @@ final class RelayMetrics {
 
   /** Why a message was not delivered. */
   enum Drop {
-    /** Destination not connected to this node (no fabric yet: dropped, §6.1 step 5). */
+    /** Destination not connected to this node, and no fabric to other nodes (a lone node, §6.1 step 5). */
     NO_DESTINATION,
     /** Destination's outbound queue full: it reads slower than it is sent to. */
     QUEUE_FULL,

@@ -2,6 +2,7 @@ package dev.meshplane.relay;
 
 import dev.meshplane.protocol.relay.AuthTokenV2;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.http.javadsl.model.ws.Message;
@@ -10,8 +11,8 @@ import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * What every connection of one running relay shares: settings, store, metrics, the token
- * validator, the precomputed AuthResponse (§4.3: computed once at start) and the stream and timer
- * machinery.
+ * validator, the precomputed AuthResponse (§4.3: computed once at start), the stream and timer
+ * machinery, and the way to other nodes ({@link RemotePeers#NONE} until a fabric is attached).
  */
 record RelayRuntime(
     RelaySettings settings,
@@ -23,5 +24,6 @@ record RelayRuntime(
     Materializer materializer,
     Scheduler scheduler,
     ExecutionContextExecutor executor,
-    Consumer<PeerConnection> onClosed) {
+    Consumer<PeerConnection> onClosed,
+    AtomicReference<RemotePeers> remote) {
 }

@@ -3,6 +3,7 @@ package dev.meshplane.relay;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.AuthTokenV2;
+import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.protocol.relay.RelayAuthSecret;
 import dev.meshplane.protocol.relay.RelayMessage.AuthResponse;
 import dev.meshplane.protocol.relay.RelayMessageCodec;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -67,6 +70,7 @@ public final class RelayServer {
   private final AtomicInteger openConnections = new AtomicInteger();
   private final ActorSystem<?> system;
   private final AuthTokenV2 tokens;
+  private final AtomicReference<RemotePeers> remote = new AtomicReference<>(RemotePeers.NONE);
   private volatile RelayRuntime runtime;
   private volatile ServerBinding binding;
   private volatile boolean stopping;
@@ -125,6 +129,33 @@ public final class RelayServer {
   }
 
   /**
+   * The peers connected to this node, as the inter-node fabric sees them: membership checks and
+   * delivery of messages forwarded by other nodes.
+   */
+  public LocalPeers localPeers() {
+    return new LocalPeers() {
+      @Override
+      public boolean has(PeerId peer) {
+        return store.contains(peer);
+      }
+
+      @Override
+      public boolean deliver(PeerId destination, byte[] transportMessage) {
+        PeerConnection target = store.get(destination);
+        return target != null && target.deliver(ByteString.fromArrayUnsafe(transportMessage));
+      }
+    };
+  }
+
+  /**
+   * Attaches the inter-node fabric: from now on messages to peers not connected here go to it
+   * instead of being dropped, and subscriptions see peers on other nodes.
+   */
+  public void useRemotePeers(RemotePeers peers) {
+    remote.set(Objects.requireNonNull(peers, "peers"));
+  }
+
+  /**
    * Stops accepting connections, sends Close to every peer (§6.2), waits up to
    * {@code shutdown-timeout} for them to go, cuts the rest, and unregisters the metrics.
    */
@@ -160,7 +191,7 @@ public final class RelayServer {
     byte[] authResponse = RelayMessageCodec.encode(new AuthResponse(url));
     this.runtime = new RelayRuntime(settings, store, metrics, tokens,
         BinaryMessage.create(ByteString.fromArrayUnsafe(authResponse)), Clock.systemUTC(), materializer,
-        system.scheduler(), system.executionContext(), this::onConnectionClosed);
+        system.scheduler(), system.executionContext(), this::onConnectionClosed, remote);
     log.info("Relay listening on {}:{}{} ({}), instance URL {}", settings.host(), bound.localAddress().getPort(), PATH,
         settings.tlsEnabled() ? "wss" : "ws", url);
     return this;

@@ -1,9 +1,9 @@
 package dev.meshplane.relay;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.RelayProtocolLimits;
+import dev.meshplane.relay.config.SettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -188,15 +188,11 @@ public final class RelaySettings {
   // ------------------------------------------------------------ readers that fail with one line
 
   private static IllegalArgumentException invalid(String key, String value, String accepted) {
-    return new IllegalArgumentException(PREFIX + "." + key + ": " + value + " is not valid (accepted: " + accepted + ")");
+    return new SettingsReader(ConfigFactory.empty(), PREFIX).invalid(key, value, accepted);
   }
 
   private static String string(Config c, String key) {
-    try {
-      return c.getString(key);
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException(PREFIX + "." + key + ": " + describe(c, key) + " is not a string");
-    }
+    return new SettingsReader(c, PREFIX).string(key);
   }
 
   private static Optional<Path> optionalPath(Config c, String key) {
@@ -205,38 +201,10 @@ public final class RelaySettings {
   }
 
   private static int intIn(Config c, String key, int min, int max, String problem) {
-    long value;
-    try {
-      value = c.getLong(key);
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException(PREFIX + "." + key + ": " + describe(c, key) + " " + problem);
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(PREFIX + "." + key + ": " + value + " " + problem);
-    }
-    return (int) value;
+    return new SettingsReader(c, PREFIX).intIn(key, min, max, problem);
   }
 
   private static Duration positiveDuration(Config c, String key) {
-    Duration value;
-    try {
-      value = c.getDuration(key);
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException(PREFIX + "." + key + ": " + describe(c, key)
-          + " is not a duration (accepted: a positive duration such as 500ms, 10s, 2m)");
-    }
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(PREFIX + "." + key + ": " + describe(c, key)
-          + " is not a duration (accepted: a positive duration such as 500ms, 10s, 2m)");
-    }
-    return value;
-  }
-
-  private static String describe(Config c, String key) {
-    try {
-      return c.hasPathOrNull(key) ? c.getValue(key).render() : "<missing>";
-    } catch (ConfigException e) {
-      return "<unreadable>";
-    }
+    return new SettingsReader(c, PREFIX).positiveDuration(key);
   }
 }

@@ -39,7 +39,15 @@ public enum FabricMessageType {
     /** Defined, never sent or answered by openzro; meshplane nodes answer it (§9, spec README). */
     PING(0x20),
     /** Answer to PING. */
-    PONG(0x21);
+    PONG(0x21),
+
+    // 0xE0-0xEF: meshplane extensions. Sent only to remotes that answered a PING; openzro pods
+    // skip unknown codes (§3), so a stray one costs nothing.
+
+    /** "Not connected here": negative answer to WHO_HAS, and to a FWD for a peer that left. */
+    NOT_HERE(0xE0),
+    /** "This peer disconnected from me": drop cached entries pointing here. */
+    PEER_LEFT(0xE1);
 
     private static final FabricMessageType[] BY_CODE = new FabricMessageType[256];
 

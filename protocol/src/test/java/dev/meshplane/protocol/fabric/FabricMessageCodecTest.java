@@ -76,7 +76,9 @@ class FabricMessageCodecTest {
                 roundTrip(new Data(1, new byte[0]), Data::encode, Data::decode, "empty"),
                 roundTrip(new Close(0x0102_0304L), Close::encode, Close::decode, "4 bytes"),
                 roundTrip(Ping.INSTANCE, Ping::encode, Ping::decode, "empty"),
-                roundTrip(Pong.INSTANCE, Pong::encode, Pong::decode, "empty"));
+                roundTrip(Pong.INSTANCE, Pong::encode, Pong::decode, "empty"),
+                roundTrip(new NotHere(PID_B), NotHere::encode, NotHere::decode, "0xE0 + 36"),
+                roundTrip(new PeerLeft(PID_B), PeerLeft::encode, PeerLeft::decode, "0xE1 + 36"));
     }
 
     private static <M extends FabricMessage> Arguments roundTrip(M message, Function<M, FabricFrame> encoder,
@@ -101,6 +103,8 @@ class FabricMessageCodecTest {
         assertEquals("10" + "004c" + hex(PID_A) + hex(PID_B) + "0000002a",
                 hex(FabricFrameCodec.encode(new Open(PID_A, PID_B, 42).encode())));
         assertEquals("210000", hex(FabricFrameCodec.encode(Pong.INSTANCE.encode())));
+        assertEquals("e00024" + hex(PID_A), hex(FabricFrameCodec.encode(new NotHere(PID_A).encode())));
+        assertEquals("e10024" + hex(PID_B), hex(FabricFrameCodec.encode(new PeerLeft(PID_B).encode())));
         assertTrue(new OpenAck(1, 1).accepted());
         assertFalse(new OpenAck(1, 0).accepted());
     }
@@ -125,7 +129,11 @@ class FabricMessageCodecTest {
                 badSize(FabricMessageType.CLOSE, 3, Close::decode),
                 badSize(FabricMessageType.CLOSE, 5, Close::decode),
                 badSize(FabricMessageType.PING, 1, Ping::decode),
-                badSize(FabricMessageType.PONG, 1, Pong::decode));
+                badSize(FabricMessageType.PONG, 1, Pong::decode),
+                badSize(FabricMessageType.NOT_HERE, 35, NotHere::decode),
+                badSize(FabricMessageType.NOT_HERE, 37, NotHere::decode),
+                badSize(FabricMessageType.PEER_LEFT, 0, PeerLeft::decode),
+                badSize(FabricMessageType.PEER_LEFT, 40, PeerLeft::decode));
     }
 
     private static Arguments badSize(FabricMessageType type, int size, Function<FabricFrame, ?> decoder) {

@@ -23,7 +23,9 @@ class FabricMessageDispatchTest {
                 Arguments.of(new IHave(PID_A, 9).encode(), new IHave(PID_A, 9)),
                 Arguments.of(new Fwd(PID_A, new byte[] {1, 3}).encode(), new Fwd(PID_A, new byte[] {1, 3})),
                 Arguments.of(Ping.INSTANCE.encode(), Ping.INSTANCE),
-                Arguments.of(Pong.INSTANCE.encode(), Pong.INSTANCE));
+                Arguments.of(Pong.INSTANCE.encode(), Pong.INSTANCE),
+                Arguments.of(new NotHere(PID_A).encode(), new NotHere(PID_A)),
+                Arguments.of(new PeerLeft(PID_A).encode(), new PeerLeft(PID_A)));
     }
 
     @ParameterizedTest(name = "{0} is handled")
@@ -42,6 +44,8 @@ class FabricMessageDispatchTest {
                 FabricFrame.of(FabricMessageType.OPEN, new byte[3]),      // malformed but ignored, as in the reference
                 FabricFrame.of(FabricMessageType.CLOSE, new byte[0]),
                 FabricFrame.of(FabricMessageType.PING, new byte[] {1}),   // a future PING with a payload
+                FabricFrame.of(FabricMessageType.NOT_HERE, new byte[35]), // extension of another layout
+                FabricFrame.of(FabricMessageType.PEER_LEFT, new byte[37]),
                 new FabricFrame(0x03, new byte[] {1, 2, 3}),             // unknown, inside a known range
                 new FabricFrame(0x7F, new byte[0]),
                 new FabricFrame(0xFF, new byte[65535]));

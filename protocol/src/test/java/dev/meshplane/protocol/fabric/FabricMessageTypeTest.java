@@ -25,7 +25,10 @@ class FabricMessageTypeTest {
                 Arguments.of(FabricMessageType.CLOSE, 0x13),
                 Arguments.of(FabricMessageType.FWD, 0x14),
                 Arguments.of(FabricMessageType.PING, 0x20),
-                Arguments.of(FabricMessageType.PONG, 0x21));
+                Arguments.of(FabricMessageType.PONG, 0x21),
+                // meshplane extensions, outside every range the reference reserves
+                Arguments.of(FabricMessageType.NOT_HERE, 0xE0),
+                Arguments.of(FabricMessageType.PEER_LEFT, 0xE1));
     }
 
     @ParameterizedTest(name = "{0} = 0x{1}")
@@ -43,8 +46,9 @@ class FabricMessageTypeTest {
     @Test
     void everyCodeSitsInItsReservedRange() {
         // §3: 0x00-0x0F discovery/lookup, 0x10-0x1F channel and data, 0x20-0x2F health.
+        // meshplane's extensions use 0xE0-0xEF so an upstream addition can never collide with them.
         for (FabricMessageType type : FabricMessageType.values()) {
-            assertTrue(type.code() <= 0x2F, type + " outside the reserved ranges");
+            assertTrue(type.code() <= 0x2F || (type.code() & 0xF0) == 0xE0, type + " outside the reserved ranges");
         }
         assertEquals(0x00, FabricMessageType.WHO_HAS.code() & 0xF0);
         assertEquals(0x10, FabricMessageType.FWD.code() & 0xF0);

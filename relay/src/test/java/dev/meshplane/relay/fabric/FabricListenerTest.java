@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.relay.LocalPeers;
+import com.typesafe.config.ConfigFactory;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -74,7 +77,7 @@ class FabricListenerTest {
   private final Clock clock = Clock.fixed(Instant.ofEpochSecond(TIMESTAMP), ZoneOffset.UTC);
   private final FakePeers peers = new FakePeers(Set.of(peerId(PID_A)));
   private PrometheusRegistry registry;
-  private FabricListener listener;
+  private RelayFabric listener;
 
   @BeforeAll
   static void startSystem() {
@@ -113,6 +116,15 @@ class FabricListenerTest {
   }
 
   @Test
+  void acceptedStreamIsProbedWithOnePing() throws Exception {
+    start(SECRET);
+    try (Socket socket = connect()) {
+      write(socket, HEX.parseHex(HELLO_B1));
+      assertArrayEquals(frame(PING, new byte[0]), readAnyFrame(socket.getInputStream()));
+    }
+  }
+
+  @Test
   void unsignedHelloIsAcceptedWithoutSecret() throws Exception {
     start(new byte[0]);
     try (Socket socket = connect()) {
@@ -137,6 +149,8 @@ class FabricListenerTest {
   void whoHasForAbsentPeerGetsNoAnswer() throws Exception {
     start(SECRET);
     try (Socket socket = helloed()) {
+      // The node's probe comes first; a pod that never answers it is treated as openzro: no NOT_HERE.
+      assertArrayEquals(frame(PING, new byte[0]), readAnyFrame(socket.getInputStream()));
       write(socket, frame(0x01, PID_B));
       socket.setSoTimeout(300);
       assertThrows(SocketTimeoutException.class, () -> socket.getInputStream().read());
@@ -253,7 +267,12 @@ class FabricListenerTest {
 
   private void start(byte[] secret) throws Exception {
     registry = new PrometheusRegistry();
-    listener = FabricListener.start(system, "127.0.0.1", 0, secret, peers, registry, clock, HELLO_TIMEOUT)
+    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
+        "meshplane.relay.fabric.host", "127.0.0.1",
+        "meshplane.relay.fabric.port", 0,
+        "meshplane.relay.fabric.secret", new String(secret, StandardCharsets.UTF_8),
+        "meshplane.relay.fabric.hello-timeout", HELLO_TIMEOUT.toMillis() + "ms")));
+    listener = RelayFabric.start(system, settings, "127.0.0.1", peers, registry, clock)
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
@@ -332,7 +351,20 @@ class FabricListenerTest {
   }
 
   /** Reads one whole frame, header included. */
+  /**
+   * The next frame other than PING. The node probes every new stream with one PING to learn
+   * whether the remote is a meshplane node; an openzro pod ignores it (§3), and so does this one.
+   */
   private static byte[] readFrame(InputStream in) throws IOException {
+    while (true) {
+      byte[] frame = readAnyFrame(in);
+      if (frame[0] != PING) {
+        return frame;
+      }
+    }
+  }
+
+  private static byte[] readAnyFrame(InputStream in) throws IOException {
     byte[] header = in.readNBytes(3);
     assertEquals(3, header.length, "stream ended before a frame header");
     int length = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);

@@ -1,4 +1,4 @@
-package dev.meshplane.relay.fabric;
+package dev.meshplane.relay;
 
 import dev.meshplane.protocol.relay.PeerId;
 

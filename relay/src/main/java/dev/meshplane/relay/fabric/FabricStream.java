@@ -1,0 +1,134 @@
+package dev.meshplane.relay.fabric;
+
+import dev.meshplane.protocol.fabric.FabricFrame;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.UniqueKillSwitch;
+
+/**
+ * One live TCP stream to another node, whichever side dialed it (relay-fabric.md §5: streams are
+ * bidirectional). Frames go out through a bounded queue, so a sender never blocks: a full queue
+ * means the remote reads slower than we forward, and the frame is dropped and counted.
+ *
+ * <p>Thread-safety: {@link #send} and {@link #close} are called from any thread; the receive side
+ * (the {@code on*} methods) only from the stream's own handler.
+ */
+final class FabricStream {
+
+  /** Who opened the TCP connection. */
+  enum Direction { INBOUND, OUTBOUND }
+
+  /** What became of a frame handed to {@link #send}. */
+  enum Sent { QUEUED, QUEUE_FULL, CLOSED }
+
+  private final Direction direction;
+  private final long openedNanos = System.nanoTime();
+  /** Dialed address (outbound) or the address announced in HELLO (inbound); null until HELLO. */
+  private volatile String key;
+  private volatile BoundedSourceQueue<FabricFrame> queue;
+  private volatile UniqueKillSwitch killSwitch;
+  private volatile boolean closed;
+  /** Set by the first PONG: the remote is a meshplane node and understands the extensions. */
+  private volatile boolean speaksPing;
+  private volatile long lastReceivedNanos = openedNanos;
+  /** When our oldest unanswered PING went out; 0 when none is outstanding. */
+  private volatile long pingOutstandingSince;
+  private volatile boolean probed;
+
+  FabricStream(Direction direction, String key) {
+    this.direction = direction;
+    this.key = key;
+  }
+
+  /** Called at materialization with the stream's outbound queue and its kill switch. */
+  void attach(BoundedSourceQueue<FabricFrame> queue, UniqueKillSwitch killSwitch) {
+    this.queue = queue;
+    this.killSwitch = killSwitch;
+    if (closed) {
+      killSwitch.shutdown();
+    }
+  }
+
+  Sent send(FabricFrame frame) {
+    BoundedSourceQueue<FabricFrame> q = queue;
+    if (q == null || closed) {
+      return Sent.CLOSED;
+    }
+    QueueOfferResult result = q.offer(frame);
+    if (result.isEnqueued()) {
+      return Sent.QUEUED;
+    }
+    return result == QueueOfferResult.dropped() ? Sent.QUEUE_FULL : Sent.CLOSED;
+  }
+
+  /** Closes the TCP connection; queued frames are discarded. Idempotent. */
+  void close() {
+    closed = true;
+    UniqueKillSwitch k = killSwitch;
+    if (k != null) {
+      k.shutdown();
+    }
+  }
+
+  void markClosed() {
+    closed = true;
+  }
+
+  boolean isLive() {
+    return !closed;
+  }
+
+  String key() {
+    return key;
+  }
+
+  void keyFromHello(String announced) {
+    this.key = announced;
+  }
+
+  Direction direction() {
+    return direction;
+  }
+
+  boolean speaksPing() {
+    return speaksPing;
+  }
+
+  void onFrameReceived(long nowNanos) {
+    lastReceivedNanos = nowNanos;
+  }
+
+  void onPong() {
+    speaksPing = true;
+    pingOutstandingSince = 0;
+  }
+
+  long lastReceivedNanos() {
+    return lastReceivedNanos;
+  }
+
+  long pingOutstandingSince() {
+    return pingOutstandingSince;
+  }
+
+  void pingSent(long nowNanos) {
+    probed = true;
+    if (pingOutstandingSince == 0) {
+      pingOutstandingSince = nowNanos;
+    }
+  }
+
+  /** True once the first PING (the probe that tells meshplane nodes from openzro pods) went out. */
+  boolean probed() {
+    return probed;
+  }
+
+  long ageNanos(long nowNanos) {
+    return nowNanos - openedNanos;
+  }
+
+  @Override
+  public String toString() {
+    return direction.name().toLowerCase(java.util.Locale.ROOT) + " " + key;
+  }
+}
