@@ -47,7 +47,17 @@ public final class EnvOverrides {
       "OZ_TLS_CERT_FILE", "meshplane.relay.tls.cert-file",
       "MESHPLANE_RELAY_TLS_KEY_FILE", "meshplane.relay.tls.key-file",
       "OZ_TLS_KEY_FILE", "meshplane.relay.tls.key-file",
-      "OZ_RELAY_HC_ATTEMPT_THRESHOLD", "meshplane.relay.health-check-failure-threshold");
+      "OZ_RELAY_HC_ATTEMPT_THRESHOLD", "meshplane.relay.health-check-failure-threshold",
+      "MESHPLANE_FABRIC_ENABLED", "meshplane.relay.fabric.enabled",
+      "MESHPLANE_FABRIC_PORT", "meshplane.relay.fabric.port",
+      "OZ_CLUSTER_PORT", "meshplane.relay.fabric.port",
+      "MESHPLANE_FABRIC_SECRET", "meshplane.relay.fabric.secret",
+      "OZ_CLUSTER_AUTH_SECRET", "meshplane.relay.fabric.secret",
+      "MESHPLANE_FABRIC_TRUSTED_BACKPLANE", "meshplane.relay.fabric.trusted-backplane",
+      "MESHPLANE_FABRIC_HEADLESS", "meshplane.relay.fabric.headless",
+      "OZ_CLUSTER_HEADLESS", "meshplane.relay.fabric.headless",
+      "MESHPLANE_FABRIC_ANNOUNCE_HOST", "meshplane.relay.fabric.announce-host",
+      "OZ_POD_IP", "meshplane.relay.fabric.announce-host");
 
   private EnvOverrides() {}
 

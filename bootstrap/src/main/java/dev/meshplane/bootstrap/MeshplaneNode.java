@@ -7,7 +7,10 @@ import dev.meshplane.actors.signal.SignalSettings;
 import dev.meshplane.bootstrap.jmx.NodeJmx;
 import dev.meshplane.relay.RelayServer;
 import dev.meshplane.relay.RelaySettings;
+import dev.meshplane.relay.fabric.FabricSettings;
+import dev.meshplane.relay.fabric.RelayFabric;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +40,7 @@ public final class MeshplaneNode {
   private final Optional<SignalServer> signal;
   private final Optional<SignalMetrics> signalMetrics;
   private final Optional<RelayServer> relay;
+  private final Optional<RelayFabric> fabric;
 
   private MeshplaneNode(
       ActorSystem<Void> system,
@@ -45,7 +49,8 @@ public final class MeshplaneNode {
       MetricsEndpoint metrics,
       Optional<SignalServer> signal,
       Optional<SignalMetrics> signalMetrics,
-      Optional<RelayServer> relay) {
+      Optional<RelayServer> relay,
+      Optional<RelayFabric> fabric) {
     this.system = system;
     this.settings = settings;
     this.registry = registry;
@@ -53,6 +58,7 @@ public final class MeshplaneNode {
     this.signal = signal;
     this.signalMetrics = signalMetrics;
     this.relay = relay;
+    this.fabric = fabric;
   }
 
   /**
@@ -77,9 +83,17 @@ public final class MeshplaneNode {
       throw new SettingsException(e.getMessage(), e);
     }
     Optional<RelaySettings> relaySettings;
+    Optional<FabricSettings> fabricSettings = Optional.empty();
     try {
       relaySettings = settings.runs(NodeRole.RELAY)
           ? Optional.of(RelaySettings.fromConfig(LabRelaySecret.fillIn(config, settings))) : Optional.empty();
+      if (relaySettings.isPresent()) {
+        FabricSettings fabricConfig = FabricSettings.fromConfig(config);
+        if (fabricConfig.activeFor(settings.clusterMode() == ClusterMode.EMBEDDED)) {
+          fabricConfig.requireSecretUnlessTrusted();
+          fabricSettings = Optional.of(fabricConfig);
+        }
+      }
     } catch (IllegalArgumentException e) {
       throw new SettingsException(e.getMessage(), e);
     }
@@ -104,18 +118,33 @@ public final class MeshplaneNode {
       if (relaySettings.isPresent()) {
         relay = Optional.of(await(RelayServer.start(system, relaySettings.get(), registry), "relay listener"));
       }
+      Optional<RelayFabric> fabric = Optional.empty();
+      if (fabricSettings.isPresent()) {
+        RelayServer server = relay.orElseThrow();
+        FabricSettings fabricConfig = fabricSettings.get();
+        RelayFabric started = await(RelayFabric.start(system, fabricConfig,
+            fabricConfig.announceHost().orElse(settings.host()), server.localPeers(), registry, Clock.systemUTC()),
+            "relay fabric listener");
+        server.useRemotePeers(started);
+        if (settings.clusterMode() == ClusterMode.EMBEDDED) {
+          started.discoverFromCluster();
+        }
+        fabric = Optional.of(started);
+      }
       Optional<SignalServer> signalForJmx = signal;
-      NodeJmx.start(system, signalMetrics, signal, settings.host(), settings.jmxPort(),
+      NodeJmx.start(system, signalMetrics, signal, relay, fabric, settings.host(), settings.jmxPort(),
           () -> signalForJmx.ifPresent(SignalServer::rebalanceNow));
       await(PekkoManagement.get(system.classicSystem()).start(), "management endpoint");
       // disabled mode joins itself: a one-member cluster, so sharding works exactly as with N nodes.
       ClusterFormation.join(system, cluster);
 
-      MeshplaneNode node = new MeshplaneNode(system, settings, registry, metrics, signal, signalMetrics, relay);
+      MeshplaneNode node = new MeshplaneNode(system, settings, registry, metrics, signal, signalMetrics, relay,
+          fabric);
       node.registerShutdownTasks();
-      log.info("meshplane node up: host [{}], roles {}, signal port {}, relay port {}, management port {}, "
-          + "metrics port {}", settings.host(), settings.roles(), signal.map(SignalServer::boundPort).orElse(-1),
-          relay.map(RelayServer::boundPort).orElse(-1), settings.managementPort(), metrics.port());
+      log.info("meshplane node up: host [{}], roles {}, signal port {}, relay port {}, fabric [{}], "
+          + "management port {}, metrics port {}", settings.host(), settings.roles(),
+          signal.map(SignalServer::boundPort).orElse(-1), relay.map(RelayServer::boundPort).orElse(-1),
+          fabric.map(RelayFabric::announceAddress).orElse("off"), settings.managementPort(), metrics.port());
       return node;
     } catch (RuntimeException e) {
       if (metrics != null) {
@@ -138,8 +167,12 @@ public final class MeshplaneNode {
       return Patterns.after(settings.readinessDelay(), system.classicSystem().scheduler(),
           system.executionContext(), () -> CompletableFuture.completedFuture(Done.getInstance()));
     });
+    // The relay stops first and the fabric after it: peers get Close while packets to other nodes
+    // still flow, and their departure (PEER_LEFT) still reaches the other nodes. openzro stops its
+    // fabric first; the other nodes learn either way, from the streams closing.
     relay.ifPresent(server -> shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "relay-stop",
-        server::stop));
+        () -> server.stop().thenCompose(done -> fabric.map(RelayFabric::stop)
+            .orElse(CompletableFuture.completedFuture(Done.getInstance())))));
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "metrics-endpoint-stop", () -> {
       metrics.close();
       return CompletableFuture.completedFuture(Done.getInstance());
@@ -198,6 +231,10 @@ public final class MeshplaneNode {
 
   public int relayPort() {
     return relay.orElseThrow(() -> new IllegalStateException("this node does not run relay")).boundPort();
+  }
+
+  public Optional<RelayFabric> fabric() {
+    return fabric;
   }
 
   public SignalMetrics signalMetrics() {

@@ -39,8 +39,8 @@ class NodeJmxTest {
     NodeJmx jmx = null;
     try {
       int jmxPort = TestNodes.freePort();
-      jmx = NodeJmx.start(node.system(), Optional.of(node.signalMetrics()), node.signal(), "127.0.0.1",
-          OptionalInt.of(jmxPort), () -> {});
+      jmx = NodeJmx.start(node.system(), Optional.of(node.signalMetrics()), node.signal(), Optional.empty(),
+          Optional.empty(), "127.0.0.1", OptionalInt.of(jmxPort), () -> {});
       ObjectName cluster = jmx.objectNames().get(0);
       ObjectName sharding = jmx.objectNames().get(1);
       ObjectName signal = jmx.objectNames().get(2);
@@ -113,10 +113,10 @@ class NodeJmxTest {
     NodeJmx second = null;
     try {
       int jmxPort = TestNodes.freePort();
-      first = NodeJmx.start(node.system(), Optional.empty(), Optional.empty(), "127.0.0.1",
-          OptionalInt.of(jmxPort), NodeJmx.NO_REBALANCE);
-      second = NodeJmx.start(node.system(), Optional.empty(), Optional.empty(), "127.0.0.1",
-          OptionalInt.empty(), NodeJmx.NO_REBALANCE);
+      first = NodeJmx.start(node.system(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+          "127.0.0.1", OptionalInt.of(jmxPort), NodeJmx.NO_REBALANCE);
+      second = NodeJmx.start(node.system(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+          "127.0.0.1", OptionalInt.empty(), NodeJmx.NO_REBALANCE);
       ObjectName firstSharding = first.objectNames().get(1);
       ObjectName secondSharding = second.objectNames().get(1);
       assertNotEquals(firstSharding, secondSharding);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import dev.meshplane.actors.signal.SignalSettings;
+import dev.meshplane.relay.fabric.FabricSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -97,6 +98,35 @@ class NodeSettingsTest {
     SettingsException e = assertThrows(SettingsException.class,
         () -> TestNodes.start(Map.of("meshplane.cluster.mode", "embedded")));
     assertTrue(e.getMessage().startsWith("meshplane.cluster.discovery.peers: empty"), e.getMessage());
+  }
+
+  @Test
+  void clusteredRelayWithoutFabricSecretRefusesToStart() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> TestNodes.start(Map.of("meshplane.cluster.mode", "embedded",
+            "meshplane.cluster.discovery.peers", "127.0.0.1:8558",
+            "meshplane.relay.auth-secret", "relay-secret")));
+    assertTrue(e.getMessage().startsWith("meshplane.relay.fabric.secret: not set"), e.getMessage());
+    assertTrue(e.getMessage().contains("MESHPLANE_FABRIC_SECRET"), e.getMessage());
+    assertTrue(e.getMessage().contains("MESHPLANE_FABRIC_TRUSTED_BACKPLANE"), e.getMessage());
+  }
+
+  @Test
+  void fabricSettingsComeFromOpenzroVariables() {
+    Config config = load(Map.of("OZ_CLUSTER_PORT", "7191", "OZ_CLUSTER_AUTH_SECRET", "raw secret",
+        "OZ_CLUSTER_HEADLESS", "relay-internal", "OZ_POD_IP", "10.1.2.3"));
+    FabricSettings fabric = FabricSettings.fromConfig(config);
+    assertEquals(7191, fabric.port());
+    assertEquals("raw secret", new String(fabric.secretBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(Optional.of("relay-internal"), fabric.headless());
+    assertEquals(Optional.of("10.1.2.3"), fabric.announceHost());
+    assertTrue(fabric.activeFor(false), "a headless name turns the fabric on, as in openzro");
+    Config ours = load(Map.of("MESHPLANE_FABRIC_PORT", "7192", "OZ_CLUSTER_PORT", "7191",
+        "MESHPLANE_FABRIC_TRUSTED_BACKPLANE", "true", "MESHPLANE_FABRIC_ENABLED", "off"));
+    FabricSettings preferred = FabricSettings.fromConfig(ours);
+    assertEquals(7192, preferred.port(), "MESHPLANE_ names win over openzro's");
+    assertTrue(preferred.trustedBackplane());
+    assertTrue(!preferred.activeFor(true));
   }
 
   @Test

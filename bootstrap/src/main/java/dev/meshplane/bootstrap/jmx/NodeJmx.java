@@ -2,6 +2,8 @@ package dev.meshplane.bootstrap.jmx;
 
 import dev.meshplane.actors.signal.SignalMetrics;
 import dev.meshplane.actors.signal.SignalServer;
+import dev.meshplane.relay.RelayServer;
+import dev.meshplane.relay.fabric.RelayFabric;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +48,8 @@ public final class NodeJmx implements AutoCloseable {
    *
    * @param signalMetrics present on nodes running signal; without it no Signal MBean is registered
    * @param signal the signal listener, for the count of open streams
+   * @param relay present on nodes running the relay; without it no Relay MBean is registered
+   * @param fabric the relay fabric, present when this relay node forwards to others
    * @param host address the remote connector binds to and advertises
    * @param rebalance run by the Sharding MBean's {@code rebalance} operation; {@link #NO_REBALANCE}
    *     (or null) when rebalancing is not available
@@ -55,6 +59,8 @@ public final class NodeJmx implements AutoCloseable {
       ActorSystem<?> system,
       Optional<SignalMetrics> signalMetrics,
       Optional<SignalServer> signal,
+      Optional<RelayServer> relay,
+      Optional<RelayFabric> fabric,
       String host,
       OptionalInt jmxPort,
       Runnable rebalance) {
@@ -64,6 +70,7 @@ public final class NodeJmx implements AutoCloseable {
     beans.put("Sharding", new ShardingView(system,
         rebalance == null || rebalance == NO_REBALANCE ? Optional.empty() : Optional.of(rebalance)));
     signalMetrics.ifPresent(metrics -> beans.put("Signal", new SignalView(metrics, signal)));
+    relay.ifPresent(relayServer -> beans.put("Relay", new RelayView(relayServer, fabric)));
 
     int remotingPort = Cluster.get(system).selfMember().address().getPort().orElse(0);
     MBeanRegistrations registrations = MBeanRegistrations.register(server, remotingPort, beans);

@@ -26,6 +26,7 @@ final class NodeReport {
   private final ObjectName cluster;
   private final ObjectName sharding;
   private final ObjectName signal;
+  private final ObjectName relay;
 
   /** @param cluster the node's Cluster MBean; the Sharding and Signal ones share its key properties */
   NodeReport(MBeanServerConnection connection, ObjectName cluster) {
@@ -33,6 +34,7 @@ final class NodeReport {
     this.cluster = cluster;
     this.sharding = sibling(cluster, "Sharding");
     this.signal = sibling(cluster, "Signal");
+    this.relay = sibling(cluster, "Relay");
   }
 
   String render() throws IOException {
@@ -43,6 +45,8 @@ final class NodeReport {
     renderSharding(out);
     out.append('\n');
     renderSignal(out);
+    out.append('\n');
+    renderRelay(out);
     return out.toString();
   }
 
@@ -123,6 +127,26 @@ final class NodeReport {
     } catch (Unavailable e) {
       out.append("  dropped by reason: ").append(e.getMessage()).append('\n');
     }
+  }
+
+  private void renderRelay(StringBuilder out) throws IOException {
+    if (!connection.isRegistered(relay)) {
+      out.append("Relay\n  (not running on this node)\n");
+      return;
+    }
+    out.append("Relay\n");
+    String address = text(relay, "FabricAddress");
+    TextTable table = new TextTable()
+        .row("local peers", text(relay, "LocalPeers"))
+        .row("fabric", address.isEmpty() ? "(off)" : address);
+    if (!address.isEmpty()) {
+      String streams = text(relay, "FabricStreams");
+      table.row("fabric streams", streams.isEmpty() ? "(none)" : streams)
+          .row("meshplane streams", text(relay, "MeshplaneStreams"))
+          .row("locator cache", text(relay, "LocatorCacheSize"))
+          .row("forwards", text(relay, "Forwards"));
+    }
+    out.append(table.render("  "));
   }
 
   /** A scalar attribute as text; a String[] is joined with ", ". */

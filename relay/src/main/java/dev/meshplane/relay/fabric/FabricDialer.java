@@ -164,8 +164,8 @@ final class FabricDialer {
   private void onEnd(FabricStream stream, Throwable failure) {
     stream.markClosed();
     boolean wasRegistered = fabric.onClosed(stream);
-    if (wasRegistered) {
-      log.info("Fabric stream to [{}] closed{}", stream.key(), failure == null ? "" : ": " + failure.getMessage());
+    if (wasRegistered && failure != null) {
+      log.debug("Fabric stream to [{}] failed: {}", stream.key(), failure.toString());
     }
     ended(stream.key(), wasRegistered, stream.ageNanos(System.nanoTime()));
   }
