@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -49,7 +50,10 @@ public final class NodeConfig {
   /** Settings Pekko needs, derived from the node settings so there is one place to set each. */
   static Config pekkoOverlay(NodeSettings node) {
     String pekkoLevel = node.logLevel().equals("WARN") ? "WARNING" : node.logLevel();
+    // Only signal nodes host the PeerSession region; a relay-only node would wait for it forever.
+    List<String> shardRegions = node.runs(NodeRole.SIGNAL) ? List.of("PeerSession") : List.of();
     return ConfigFactory.parseMap(Map.of(
+        "pekko.cluster.sharding.healthcheck.names", shardRegions,
         // Cluster roles name the services, so sharding and singletons stay on nodes that run them.
         "pekko.cluster.roles", node.roles().stream().map(NodeRole::configValue).sorted().toList(),
         "pekko.actor.provider", "cluster",

@@ -63,8 +63,8 @@ final class LoopbackCluster implements AutoCloseable {
     for (int i = 0; i < ADDRESSES.size(); i++) {
       String address = ADDRESSES.get(i);
       NodeProcess.Ports free = NodeProcess.Ports.free();
-      NodeProcess.Ports ports =
-          new NodeProcess.Ports(free.signal(), free.relay(), managementPort, free.metrics(), free.remoting());
+      NodeProcess.Ports ports = new NodeProcess.Ports(
+          free.signal(), free.relay(), managementPort, free.metrics(), free.remoting(), free.fabric());
       Map<String, String> nodeEnv = new HashMap<>(env);
       nodeEnv.put("MESHPLANE_HOST", address);
       nodeEnv.put("MESHPLANE_BIND_HOST", address);

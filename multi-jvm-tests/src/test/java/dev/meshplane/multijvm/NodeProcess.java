@@ -21,10 +21,16 @@ final class NodeProcess implements AutoCloseable {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  /**
+   * Shared by every node a test starts: nodes of one cluster must agree on it, and it is harmless
+   * where the relay fabric is off (no relay role, or not embedded).
+   */
+  private static final String FABRIC_SECRET = "multi-jvm-fabric-secret";
+
   /** The ports one node listens on, chosen before start so peers can be told about each other. */
-  record Ports(int signal, int relay, int management, int metrics, int remoting) {
+  record Ports(int signal, int relay, int management, int metrics, int remoting, int fabric) {
     static Ports free() {
-      return new Ports(freePort(), freePort(), freePort(), freePort(), freePort());
+      return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
     }
   }
 
@@ -33,6 +39,7 @@ final class NodeProcess implements AutoCloseable {
   final int managementPort;
   final int metricsPort;
   final int remotingPort;
+  final int fabricPort;
   final Path log;
   private final Process process;
 
@@ -42,6 +49,7 @@ final class NodeProcess implements AutoCloseable {
     managementPort = ports.management();
     metricsPort = ports.metrics();
     remotingPort = ports.remoting();
+    fabricPort = ports.fabric();
     Path root = repositoryRoot();
     log = root.resolve("multi-jvm-tests/target/nodes/" + name + ".log");
     Files.createDirectories(log.getParent());
@@ -57,6 +65,9 @@ final class NodeProcess implements AutoCloseable {
     env.put("MESHPLANE_MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("MESHPLANE_METRICS_PORT", Integer.toString(metricsPort));
     env.put("MESHPLANE_REMOTING_PORT", Integer.toString(remotingPort));
+    // Always set: nodes share 127.0.0.1, so the fabric's default port would collide between them.
+    env.put("MESHPLANE_FABRIC_PORT", Integer.toString(fabricPort));
+    env.put("MESHPLANE_FABRIC_SECRET", FABRIC_SECRET);
     env.put("JAVA_OPTS", "-Xmx384m");
     env.putAll(extraEnv);
     process = builder.start();

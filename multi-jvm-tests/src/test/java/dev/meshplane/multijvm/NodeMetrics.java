@@ -1,0 +1,67 @@
+package dev.meshplane.multijvm;
+
+import java.time.Duration;
+import java.util.OptionalDouble;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoublePredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads one metric from a node's Prometheus text exposition on {@code /metrics}. */
+final class NodeMetrics {
+
+  private static final Pattern SAMPLE =
+      Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{([^}]*)\\})?\\s+(\\S+)");
+  private static final long POLL_NANOS = Duration.ofMillis(200).toNanos();
+
+  private NodeMetrics() {}
+
+  /**
+   * The sum of the samples of {@code metric} whose labels contain {@code labelFilter} (e.g.
+   * {@code result="ok"}; empty for all), or empty if there is none or the node does not answer.
+   * Matching by substring keeps the test indifferent to labels the exporter may add.
+   */
+  static OptionalDouble read(NodeProcess node, String metric, String labelFilter) {
+    String text;
+    try {
+      text = node.get("/metrics", node.metricsPort);
+    } catch (Exception | AssertionError unreachable) {
+      return OptionalDouble.empty();
+    }
+    Matcher sample = SAMPLE.matcher(text);
+    boolean found = false;
+    double sum = 0;
+    while (sample.find()) {
+      String labels = sample.group(2) == null ? "" : sample.group(2);
+      if (sample.group(1).equals(metric) && labels.contains(labelFilter)) {
+        found = true;
+        sum += Double.parseDouble(sample.group(3));
+      }
+    }
+    return found ? OptionalDouble.of(sum) : OptionalDouble.empty();
+  }
+
+  static OptionalDouble read(NodeProcess node, String metric) {
+    return read(node, metric, "");
+  }
+
+  /** Polls until the metric satisfies {@code expected}; fails naming {@code expectation} and the last value. */
+  static double await(NodeProcess node, String metric, DoublePredicate expected, String expectation,
+      Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    OptionalDouble last = OptionalDouble.empty();
+    while (System.nanoTime() - deadline < 0) {
+      if (!node.isAlive()) {
+        throw new AssertionError("node died while waiting for " + metric + " " + expectation + ":\n" + node.logTail());
+      }
+      last = read(node, metric);
+      if (last.isPresent() && expected.test(last.getAsDouble())) {
+        return last.getAsDouble();
+      }
+      LockSupport.parkNanos(POLL_NANOS);
+    }
+    throw new AssertionError("node with metrics port " + node.metricsPort + ": " + metric + " not " + expectation
+        + " within " + timeout + " (last: " + (last.isPresent() ? last.getAsDouble() : "absent") + ")\n"
+        + node.logTail());
+  }
+}
