@@ -162,7 +162,7 @@ final class FabricDialer {
   }
 
   private void onEnd(FabricStream stream, Throwable failure) {
-    stream.markClosed();
+    stream.close();
     boolean wasRegistered = fabric.onClosed(stream);
     if (wasRegistered && failure != null) {
       log.debug("Fabric stream to [{}] failed: {}", stream.key(), failure.toString());

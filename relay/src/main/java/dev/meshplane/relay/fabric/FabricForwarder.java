@@ -45,8 +45,11 @@ final class FabricForwarder {
       if (waiting != null && waiting.offer(message)) {
         return;
       }
+      long start = System.nanoTime();
       Optional<FabricStream> cached = locator.cachedStream(destination);
       if (cached.isPresent()) {
+        // §10: every lookup is observed, cache hits included, so the histogram counts packets as openzro's does.
+        metrics.lookup(System.nanoTime() - start);
         send(cached.get(), destination, message);
         return;
       }
@@ -90,7 +93,9 @@ final class FabricForwarder {
         return false;
       }
       if (messages.size() >= backlogLimit) {
+        // Still one relay_cluster_forwards_total per packet (§10): it could not be sent.
         metrics.dropped(Dropped.LOOKUP_BACKLOG_FULL);
+        metrics.forward(ForwardResult.SEND_ERROR);
         return true;
       }
       messages.add(message);

@@ -53,7 +53,9 @@ public final class FabricSettings {
     }
     port = r.intIn("port", 0, 65_535, "is not a port (1-65535, or 0 for any)");
     announceHost = r.string("announce-host").strip();
-    if (announceHost.getBytes(StandardCharsets.UTF_8).length + 6 > HelloV2.MAX_ADDRESS_LENGTH) {
+    // The longest address HELLO would carry: brackets for IPv6 and a five-digit port.
+    if (HelloV2.joinHostPort(announceHost, 65_535).getBytes(StandardCharsets.UTF_8).length
+        > HelloV2.MAX_ADDRESS_LENGTH) {
       throw r.invalid("announce-host", r.describe("announce-host"), "a host or IP whose host:port fits in 255 bytes");
     }
     secret = r.string("secret");

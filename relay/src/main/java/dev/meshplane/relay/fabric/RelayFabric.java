@@ -64,6 +64,7 @@ public final class RelayFabric implements RemotePeers {
   private final List<AutoCloseable> discoveries = new ArrayList<>();
   private volatile FabricListener listener;
   private volatile String announceAddress;
+  private volatile boolean stopped;
 
   private RelayFabric(ActorSystem<?> system, FabricSettings settings, LocalPeers local, PrometheusRegistry registry,
       Clock clock) {
@@ -141,6 +142,7 @@ public final class RelayFabric implements RemotePeers {
 
   /** Stops discovery and dialing, closes the listener and every stream, unregisters the metrics. */
   public CompletionStage<Done> stop() {
+    stopped = true;
     timers.forEach(Cancellable::cancel);
     for (AutoCloseable discovery : discoveries) {
       try {
@@ -195,7 +197,8 @@ public final class RelayFabric implements RemotePeers {
 
   /** Registers a stream after its HELLO (§5 duplicate rule); false means the caller closes it. */
   boolean register(FabricStream stream) {
-    if (!streams.register(stream)) {
+    // A dial that connects after stop() must not leave a stream nobody will close.
+    if (stopped || !streams.register(stream)) {
       return false;
     }
     log.info("Fabric stream {} open", stream);

@@ -350,7 +350,6 @@ class FabricListenerTest {
     return out;
   }
 
-  /** Reads one whole frame, header included. */
   /**
    * The next frame other than PING. The node probes every new stream with one PING to learn
    * whether the remote is a meshplane node; an openzro pod ignores it (§3), and so does this one.

@@ -1,0 +1,472 @@
+package dev.meshplane.relay;
+
+import static dev.meshplane.relay.RelayTestSupport.awaitUntil;
+import static dev.meshplane.relay.RelayTestSupport.metric;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.typesafe.config.ConfigFactory;
+import dev.meshplane.protocol.relay.AuthTokenV2;
+import dev.meshplane.protocol.relay.RelayAuthSecret;
+import dev.meshplane.relay.fabric.FabricSettings;
+import dev.meshplane.relay.fabric.RelayFabric;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real relay node (RelayServer + RelayFabric, wall clock) against a "foreign pod": a plain
+ * {@link Socket} that speaks relay-fabric.md byte by byte (§2 frames, §4 HELLO v2 signed with
+ * javax.crypto.Mac, §6 WHO_HAS / I_HAVE, §7 FWD) and behaves like an openzro pod: it never answers
+ * the node's PING probe, so the node must treat it as openzro (no NOT_HERE / PEER_LEFT, no
+ * keepalive) while still forwarding through it. The local peer is a JDK WebSocket client.
+ *
+ * <p>Complements {@code fabric.FabricListenerTest} (fixed clock, fake local peers): here the
+ * whole data path runs, and the rejects are checked end to end, including that bytes following a
+ * rejected HELLO never reach a peer.
+ */
+class ForeignPodRelayTest {
+
+  static final HexFormat HEX = HexFormat.of();
+  static final String FABRIC_SECRET = "s3cret";
+  static final String POD_ADDRESS = "10.20.30.40:7090";
+  static final Duration WAIT = Duration.ofSeconds(10);
+  static final Duration QUIET = Duration.ofMillis(300);
+
+  /** test-vectors.md §C: PID_A = ID of "peer-a", PID_B = ID of "peer-b". */
+  static final byte[] PID_A = HEX.parseHex("7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe");
+  static final byte[] PID_B = HEX.parseHex("7368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a");
+  static final String WHO_HAS_A = "0100247368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe";
+  /** §C.2: peer-b sent "hello" to peer-a; the node forwards it with the slot holding PID_B. */
+  static final String FWD_C2 = "14004f7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe"
+      + "01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a68656c6c6f";
+
+  static final int HELLO = 0x00;
+  static final int WHO_HAS = 0x01;
+  static final int I_HAVE = 0x02;
+  static final int FWD = 0x14;
+  static final int PING = 0x20;
+  static final int PONG = 0x21;
+
+  static final String[] REJECT_REASONS = {"hmac_mismatch", "unsigned_but_required", "signed_but_unsupported",
+      "stale_timestamp", "malformed", "timeout", "first_frame_not_hello"};
+
+  static ActorSystem<Void> system;
+  static HttpClient http;
+  static final AuthTokenV2 TOKENS = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RelayTestSupport.SECRET));
+
+  final List<TestPeer> peers = new ArrayList<>();
+  final List<Socket> sockets = new ArrayList<>();
+  PrometheusRegistry registry;
+  RelayServer server;
+  RelayFabric fabric;
+  URI uri;
+
+  @BeforeAll
+  static void startSystem() {
+    system = ActorSystem.create(Behaviors.empty(), "foreign-pod-test", ConfigFactory.parseString(
+        "pekko.loglevel = WARNING\npekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
+            + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"")
+        .withFallback(ConfigFactory.load()));
+    http = HttpClient.newHttpClient();
+  }
+
+  @AfterAll
+  static void stopSystem() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stopNode() throws Exception {
+    peers.forEach(TestPeer::close);
+    for (Socket socket : sockets) {
+      socket.close();
+    }
+    if (fabric != null) {
+      fabric.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (server != null) {
+      server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  // ------------------------------------------------------------ data path through a foreign pod
+
+  @Test
+  void podClaimingAPeerGetsWhoHasAndThenTheForwardedMessage() throws Exception {
+    // The pod never answers PING, so the node waits for its answer; 30 s means only the I_HAVE
+    // can end the lookup within the socket's 10 s read timeout.
+    start("30s");
+    TestPeer b = join("peer-b");
+    Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
+
+    b.send(transport(PID_A, "hello"));
+    assertEquals(WHO_HAS_A, HEX.formatHex(readFrame(pod)), "WHO_HAS(peer-a), test-vectors §C");
+    write(pod, frame(I_HAVE, concat(PID_A, HEX.parseHex("00000001"))));
+    assertEquals(FWD_C2, HEX.formatHex(readFrame(pod)), "FWD(peer-a, message with slot = peer-b), §C.2");
+    awaitUntil(WAIT, "forward counted ok", () -> forwards("ok") == 1);
+
+    // Cached (§6.4): the next packet goes out as FWD with no new WHO_HAS.
+    b.send(transport(PID_A, "again"));
+    assertEquals(HEX.formatHex(frame(FWD, concat(PID_A, transport(PID_B, "again")))), HEX.formatHex(readFrame(pod)));
+    awaitUntil(WAIT, "second forward counted ok", () -> forwards("ok") == 2);
+    assertEquals(0, totalRejects());
+  }
+
+  @Test
+  void fwdFromAPodIsDeliveredToTheLocalPeerByteForByte() throws Exception {
+    start("200ms");
+    TestPeer b = join("peer-b");
+    Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
+
+    byte[] small = transport(PID_A, "from the pod");
+    write(pod, frame(FWD, concat(PID_B, small)));
+    assertArrayEquals(small, b.poll(WAIT), "the embedded relay message, unchanged");
+
+    // Near the relay's largest transport (8820-byte messages): spans several TCP segments.
+    byte[] payload = new byte[8000];
+    new Random(42).nextBytes(payload);
+    byte[] large = concat(HEX.parseHex("0103"), concat(PID_A, payload));
+    write(pod, frame(FWD, concat(PID_B, large)));
+    assertArrayEquals(large, b.poll(WAIT), "large embedded message, unchanged");
+    awaitUntil(WAIT, "two FWDs delivered",
+        () -> metric(registry, "meshplane_relay_cluster_forwards_received", "result", "delivered") == 2);
+  }
+
+  @Test
+  void unsolicitedIHaveFillsTheCacheSoTheFirstPacketNeedsNoWhoHas() throws Exception {
+    start("30s");
+    TestPeer b = join("peer-b");
+    Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
+    // §6.3: an I_HAVE updates the cache even without a pending lookup. Frames are handled in
+    // order, so the PONG proves the I_HAVE was processed.
+    write(pod, frame(I_HAVE, concat(PID_A, HEX.parseHex("00000007"))));
+    write(pod, frame(PING, new byte[0]));
+    assertArrayEquals(frame(PONG, new byte[0]), readFrame(pod));
+
+    b.send(transport(PID_A, "cached"));
+    assertEquals(HEX.formatHex(frame(FWD, concat(PID_A, transport(PID_B, "cached")))), HEX.formatHex(readFrame(pod)),
+        "FWD straight away, no WHO_HAS");
+  }
+
+  @Test
+  void silentPodEndsTheLookupAtTheTimeoutAndALateIHaveStillCounts() throws Exception {
+    start("300ms");
+    TestPeer b = join("peer-b");
+    Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
+
+    b.send(transport(PID_A, "lost"));
+    assertEquals(WHO_HAS_A, HEX.formatHex(readFrame(pod)));
+    // An openzro pod without the peer stays silent (§6.2): the lookup must still end.
+    awaitUntil(WAIT, "peer_not_found counted", () -> forwards("peer_not_found") == 1);
+    assertEquals(0, forwards("ok"));
+
+    // A late answer is cached anyway (§6.3), so the next packet is forwarded without asking.
+    write(pod, frame(I_HAVE, concat(PID_A, HEX.parseHex("00000001"))));
+    write(pod, frame(PING, new byte[0]));
+    assertArrayEquals(frame(PONG, new byte[0]), readFrame(pod));
+    b.send(transport(PID_A, "found"));
+    assertEquals(HEX.formatHex(frame(FWD, concat(PID_A, transport(PID_B, "found")))), HEX.formatHex(readFrame(pod)));
+  }
+
+  @Test
+  void podThatNeverAnsweredPingGetsNoMeshplaneExtensions() throws Exception {
+    start("200ms");
+    TestPeer b = join("peer-b");
+    Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
+    // The node's one probe is the first thing on the stream.
+    assertArrayEquals(frame(PING, new byte[0]), readAnyFrame(pod));
+
+    b.close();
+    awaitUntil(WAIT, "peer-b gone", () -> !server.localPeers().has(b.id));
+    // No PEER_LEFT for peer-b, and a FWD for the absent peer gets no NOT_HERE: the next frame on
+    // the stream after these is the PONG, nothing before it and no further PING.
+    write(pod, frame(FWD, concat(PID_B, transport(PID_A, "too late"))));
+    write(pod, frame(PING, new byte[0]));
+    assertEquals(HEX.formatHex(frame(PONG, new byte[0])), HEX.formatHex(readAnyFrame(pod)));
+    awaitUntil(WAIT, "FWD for an absent peer counted dropped",
+        () -> metric(registry, "meshplane_relay_cluster_forwards_received", "result", "dropped") == 1);
+  }
+
+  // ------------------------------------------------------------ streams
+
+  @Test
+  void secondConnectionAnnouncingTheSameAddressIsClosedAndTheFirstKeepsWorking() throws Exception {
+    start("30s");
+    TestPeer b = join("peer-b");
+    byte[] secret = FABRIC_SECRET.getBytes(StandardCharsets.UTF_8);
+    Socket first = pod(hello(POD_ADDRESS, now(), secret));
+    // §5: a replayed or duplicate HELLO for a key with a live stream loses; no reject is counted.
+    Socket second = connect();
+    write(second, hello(POD_ADDRESS, now(), secret));
+    assertClosedWithoutReply(second);
+    assertEquals(1, streams());
+    assertEquals(0, totalRejects());
+
+    write(first, frame(FWD, concat(PID_B, transport(PID_A, "still here"))));
+    assertArrayEquals(transport(PID_A, "still here"), b.poll(WAIT));
+
+    // Once the first is gone, the address can connect again.
+    first.close();
+    awaitUntil(WAIT, "stream removed", () -> streams() == 0);
+    pod(hello(POD_ADDRESS, now(), secret));
+  }
+
+  @Test
+  void podEndingItsStreamGetsTheConnectionClosedAndTheStreamRemoved() throws Exception {
+    start("200ms");
+    Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
+    pod.shutdownOutput();
+    // §5: the read loop ends, the stream leaves the map and the connection is closed (EOF here).
+    InputStream in = pod.getInputStream();
+    try {
+      while (in.read() != -1) {
+        // skip the PING probe
+      }
+    } catch (java.net.SocketTimeoutException e) {
+      org.junit.jupiter.api.Assertions.fail("the node kept its side of an ended stream open (half-open connection)");
+    }
+    awaitUntil(WAIT, "stream removed", () -> streams() == 0);
+  }
+
+  // ------------------------------------------------------------ rejected HELLOs, end to end
+
+  @Test
+  void badFirstFramesAreClosedWithoutReplyCountedAndCannotInject() throws Exception {
+    start("200ms");
+    TestPeer b = join("peer-b");
+    byte[] secret = FABRIC_SECRET.getBytes(StandardCharsets.UTF_8);
+    byte[] injected = frame(FWD, concat(PID_B, transport(PID_A, "injected")));
+
+    rejectWith(concat(hello(POD_ADDRESS, now(), "not-the-secret".getBytes(StandardCharsets.UTF_8)), injected),
+        "hmac_mismatch", 1);
+    rejectWith(concat(hello(POD_ADDRESS, now(), new byte[0]), injected), "unsigned_but_required", 1);
+    // §4.2 row 4, on the node's wall clock, both directions; checked before the MAC.
+    rejectWith(concat(hello(POD_ADDRESS, now() - 400, secret), injected), "stale_timestamp", 1);
+    rejectWith(concat(hello(POD_ADDRESS, now() + 400, secret), injected), "stale_timestamp", 2);
+    rejectWith(concat(hello(POD_ADDRESS, now() - 400, "forged".getBytes(StandardCharsets.UTF_8)), injected),
+        "stale_timestamp", 3);
+    // A FWD as the very first frame: the HELLO cannot be skipped.
+    rejectWith(injected, "first_frame_not_hello", 1);
+
+    assertEquals(6, totalRejects());
+    assertEquals(0, streams(), "no stream registered");
+    assertNull(b.poll(QUIET), "nothing reached peer-b");
+    assertEquals(0, metric(registry, "meshplane_relay_cluster_forwards_received", "result", "delivered"));
+  }
+
+  @Test
+  void malformedHellosAreRejectedAsMalformed() throws Exception {
+    start("200ms");
+    byte[] secret = FABRIC_SECRET.getBytes(StandardCharsets.UTF_8);
+    byte[] good = payloadOf(hello(POD_ADDRESS, now(), secret));
+    int a = POD_ADDRESS.length();
+
+    // Row 1: payload under 11 bytes.
+    rejectWith(frame(HELLO, java.util.Arrays.copyOf(good, 10)), "malformed", 1);
+    // Row 2: version 1.
+    byte[] v1 = good.clone();
+    v1[0] = 1;
+    rejectWith(frame(HELLO, v1), "malformed", 2);
+    // Row 3: addr_len runs past the payload.
+    byte[] longAddr = java.util.Arrays.copyOf(good, 2 + a + 8 + 1);
+    longAddr[1] = (byte) 200;
+    rejectWith(frame(HELLO, longAddr), "malformed", 3);
+    // Row 5: hmac_len 32 but the MAC is cut short.
+    rejectWith(frame(HELLO, java.util.Arrays.copyOf(good, good.length - 1)), "malformed", 4);
+    // Row 6b: a 16-byte MAC.
+    byte[] shortMac = java.util.Arrays.copyOf(good, 11 + a + 16);
+    shortMac[10 + a] = 16;
+    rejectWith(frame(HELLO, shortMac), "malformed", 5);
+    assertEquals(5, totalRejects());
+
+    // §4.1: trailing bytes after the MAC are ignored, the HELLO is accepted.
+    pod(frame(HELLO, concat(good, new byte[] {1, 2, 3, 4})));
+    assertEquals(5, totalRejects());
+  }
+
+  // ------------------------------------------------------------ node and pod helpers
+
+  void start(String lookupTimeout) throws Exception {
+    registry = new PrometheusRegistry();
+    server = RelayServer.start(system, RelayTestSupport.settings(Map.of()), registry)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    uri = URI.create("ws://127.0.0.1:" + server.boundPort() + RelayServer.PATH);
+    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
+        "meshplane.relay.fabric.host", "127.0.0.1",
+        "meshplane.relay.fabric.port", 0,
+        "meshplane.relay.fabric.secret", FABRIC_SECRET,
+        "meshplane.relay.fabric.lookup-timeout", lookupTimeout)));
+    fabric = RelayFabric.start(system, settings, "127.0.0.1", server.localPeers(), registry, Clock.systemUTC())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.useRemotePeers(fabric);
+  }
+
+  TestPeer join(String publicKey) throws Exception {
+    TestPeer peer = TestPeer.authenticated(http, uri, publicKey,
+        TOKENS.generate(Instant.now().getEpochSecond() + 3600));
+    peers.add(peer);
+    awaitUntil(WAIT, publicKey + " registered", () -> server.localPeers().has(peer.id));
+    return peer;
+  }
+
+  Socket connect() throws IOException {
+    Socket socket = new Socket("127.0.0.1", fabric.boundPort());
+    socket.setSoTimeout((int) WAIT.toMillis());
+    sockets.add(socket);
+    return socket;
+  }
+
+  /** Connects, sends {@code hello} and waits until the node registered one more stream. */
+  Socket pod(byte[] hello) throws IOException {
+    double before = streams();
+    Socket socket = connect();
+    write(socket, hello);
+    awaitUntil(WAIT, "pod stream registered", () -> streams() == before + 1);
+    return socket;
+  }
+
+  void rejectWith(byte[] bytes, String reason, double expected) throws IOException {
+    Socket socket = connect();
+    write(socket, bytes);
+    assertClosedWithoutReply(socket);
+    awaitUntil(WAIT, "relay_cluster_hello_rejects_total{reason=" + reason + "} = " + expected,
+        () -> metric(registry, "relay_cluster_hello_rejects", "reason", reason) == expected);
+  }
+
+  double forwards(String result) {
+    return metric(registry, "relay_cluster_forwards", "result", result);
+  }
+
+  double streams() {
+    return metric(registry, "relay_cluster_streams");
+  }
+
+  double totalRejects() {
+    double total = 0;
+    for (String reason : REJECT_REASONS) {
+      total += metric(registry, "relay_cluster_hello_rejects", "reason", reason);
+    }
+    return total;
+  }
+
+  static long now() {
+    return Instant.now().getEpochSecond();
+  }
+
+  /** The node closed the connection and sent nothing: EOF, or a reset because our bytes were unread. */
+  static void assertClosedWithoutReply(Socket socket) throws IOException {
+    try {
+      assertEquals(-1, socket.getInputStream().read(), "expected a close without any reply");
+    } catch (SocketException reset) {
+      // Closed by reset: also no reply.
+    }
+  }
+
+  // ------------------------------------------------------------ wire format, by hand from the spec
+
+  /** §4.1: version 2, addr_len, address, uint64 BE seconds, hmac_len, HMAC-SHA256 over the bytes before hmac_len. */
+  static byte[] hello(String address, long unixSeconds, byte[] secret) {
+    byte[] addr = address.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream signed = new ByteArrayOutputStream();
+    signed.write(2);
+    signed.write(addr.length);
+    signed.writeBytes(addr);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      signed.write((int) (unixSeconds >>> shift));
+    }
+    byte[] covered = signed.toByteArray();
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    payload.writeBytes(covered);
+    if (secret.length == 0) {
+      payload.write(0);
+    } else {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+        byte[] tag = mac.doFinal(covered);
+        payload.write(tag.length);
+        payload.writeBytes(tag);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }
+    return frame(HELLO, payload.toByteArray());
+  }
+
+  /** §2: type, uint16 BE payload length, payload. */
+  static byte[] frame(int type, byte[] payload) {
+    byte[] out = new byte[3 + payload.length];
+    out[0] = (byte) type;
+    out[1] = (byte) (payload.length >>> 8);
+    out[2] = (byte) payload.length;
+    System.arraycopy(payload, 0, out, 3, payload.length);
+    return out;
+  }
+
+  static byte[] payloadOf(byte[] frame) {
+    return java.util.Arrays.copyOfRange(frame, 3, frame.length);
+  }
+
+  /** relay-peer-protocol.md §6.1 transport message: 0x01, 0x03, 36-byte slot, payload. */
+  static byte[] transport(byte[] slot, String payload) {
+    return concat(HEX.parseHex("0103"), concat(slot, payload.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The next frame other than PING: the node probes each new stream once; an openzro pod ignores it. */
+  static byte[] readFrame(Socket socket) throws IOException {
+    while (true) {
+      byte[] frame = readAnyFrame(socket);
+      if (frame[0] != PING) {
+        return frame;
+      }
+    }
+  }
+
+  static byte[] readAnyFrame(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    byte[] header = in.readNBytes(3);
+    assertEquals(3, header.length, "stream ended before a frame header");
+    int length = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
+    byte[] payload = in.readNBytes(length);
+    assertEquals(length, payload.length, "stream ended inside a frame");
+    return concat(header, payload);
+  }
+
+  static void write(Socket socket, byte[] bytes) throws IOException {
+    socket.getOutputStream().write(bytes);
+    socket.getOutputStream().flush();
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

@@ -1,0 +1,202 @@
+package dev.meshplane.relay.fabric;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.typesafe.config.ConfigFactory;
+import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.relay.LocalPeers;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dialing side of the fabric against a plain {@link ServerSocket} "pod" that reads the wire by
+ * hand (relay-fabric.md §2, §4.1, §5): the HELLO a node sends, and what happens to the TCP
+ * connection when the remote ends the stream.
+ */
+class FabricDialerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String SECRET = "s3cret";
+
+  private static ActorSystem<Void> system;
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private RelayFabric fabric;
+
+  @BeforeAll
+  static void startSystem() {
+    system = ActorSystem.create(Behaviors.empty(), "fabric-dialer-test");
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    system.terminate();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable closeable : closeables) {
+      closeable.close();
+    }
+    if (fabric != null) {
+      fabric.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void dialedMemberGetsASignedHelloWithTheAnnounceAddressAndTheCurrentTime() throws Exception {
+    startFabric(SECRET);
+    ServerSocket pod = pod();
+    // Our own address among the members is never dialed.
+    fabric.setMembers("static", Set.of(address(pod), fabric.announceAddress()));
+    try (Socket dialed = accept(pod)) {
+      byte[] payload = readHello(dialed);
+      int a = payload[1] & 0xFF;
+      assertEquals(fabric.announceAddress(), new String(payload, 2, a, StandardCharsets.UTF_8));
+      long timestamp = 0;
+      for (int i = 0; i < 8; i++) {
+        timestamp = (timestamp << 8) | (payload[2 + a + i] & 0xFF);
+      }
+      long now = Instant.now().getEpochSecond();
+      assertTrue(Math.abs(now - timestamp) <= 10, "timestamp " + timestamp + " vs now " + now);
+      assertEquals(32, payload[10 + a], "hmac_len");
+      assertEquals(43 + a, payload.length, "signed HELLO is 43 + A bytes");
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      byte[] expected = mac.doFinal(Arrays.copyOfRange(payload, 0, 10 + a));
+      assertArrayEquals(expected, Arrays.copyOfRange(payload, 11 + a, 43 + a), "HMAC over the bytes before hmac_len");
+      awaitUntil("only the member has a stream", () -> fabric.stats().streams().equals(List.of(address(pod))));
+    }
+  }
+
+  @Test
+  void withoutSecretTheHelloIsUnsigned() throws Exception {
+    startFabric("");
+    ServerSocket pod = pod();
+    fabric.setMembers("static", Set.of(address(pod)));
+    try (Socket dialed = accept(pod)) {
+      byte[] payload = readHello(dialed);
+      int a = payload[1] & 0xFF;
+      assertEquals(0, payload[10 + a], "hmac_len");
+      assertEquals(11 + a, payload.length, "unsigned HELLO is 11 + A bytes");
+    }
+  }
+
+  /**
+   * §5: the stream ends when its read side ends, and the connection goes with it (openzro closes
+   * the conn when the read loop ends). The node must close its side too, not leave the socket
+   * half-open (CLOSE_WAIT) while it dials a replacement.
+   */
+  @Test
+  void remoteEndingTheStreamGetsTheConnectionClosedAndTheMemberRedialled() throws Exception {
+    startFabric(SECRET);
+    ServerSocket pod = pod();
+    fabric.setMembers("static", Set.of(address(pod)));
+    try (Socket first = accept(pod)) {
+      readHello(first);
+      first.shutdownOutput();
+      // Skip whatever the node sent (its PING probe); then the node must close: EOF.
+      InputStream in = first.getInputStream();
+      try {
+        while (in.read() != -1) {
+          // drain
+        }
+      } catch (SocketTimeoutException e) {
+        fail("the node kept its side of the ended stream open for " + WAIT + " (half-open connection leak)");
+      }
+    }
+    // The member is still wanted, so a new stream is dialed.
+    try (Socket again = accept(pod)) {
+      readHello(again);
+      awaitUntil("stream to the member again", () -> fabric.stats().streams().equals(List.of(address(pod))));
+    }
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private void startFabric(String secret) throws Exception {
+    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
+        "meshplane.relay.fabric.host", "127.0.0.1",
+        "meshplane.relay.fabric.port", 0,
+        "meshplane.relay.fabric.secret", secret)));
+    LocalPeers none = new LocalPeers() {
+      @Override
+      public boolean has(PeerId peer) {
+        return false;
+      }
+
+      @Override
+      public boolean deliver(PeerId destination, byte[] transportMessage) {
+        return false;
+      }
+    };
+    fabric = RelayFabric.start(system, settings, "127.0.0.1", none, new PrometheusRegistry(), Clock.systemUTC())
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private ServerSocket pod() throws IOException {
+    ServerSocket pod = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    pod.setSoTimeout((int) WAIT.toMillis());
+    closeables.add(pod);
+    return pod;
+  }
+
+  private static String address(ServerSocket pod) {
+    return "127.0.0.1:" + pod.getLocalPort();
+  }
+
+  private static Socket accept(ServerSocket pod) throws IOException {
+    Socket socket = pod.accept();
+    socket.setSoTimeout((int) WAIT.toMillis());
+    return socket;
+  }
+
+  /** The first frame must be HELLO v2 (type 0x00, uint16 BE length); returns its payload. */
+  private static byte[] readHello(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    byte[] header = in.readNBytes(3);
+    assertEquals(3, header.length, "no frame");
+    assertEquals(0x00, header[0], "first frame is HELLO");
+    int length = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
+    byte[] payload = in.readNBytes(length);
+    assertEquals(length, payload.length);
+    assertEquals(2, payload[0], "HELLO version");
+    return payload;
+  }
+
+  private static void awaitUntil(String what, java.util.function.BooleanSupplier condition) {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        fail("not within " + WAIT + ": " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.meshplane.relay.fabric;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.typesafe.config.ConfigFactory;
+import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.relay.LocalPeers;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link FabricDnsDiscovery} with a fake resolver in front of a real {@link RelayFabric}. What the
+ * fabric was handed is observed on the wire: a member is dialed (a plain {@link ServerSocket} on
+ * {@code ip:port} receives a HELLO announcing the fabric); the node's own IP is bound on another
+ * loopback address ({@code 127.0.0.2}) on the same port, so dialing it would be seen too.
+ */
+class FabricDnsDiscoveryTest {
+
+  private static final String SELF_IP = "127.0.0.2";
+  private static final Duration INTERVAL = Duration.ofMillis(200);
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private static ActorSystem<Void> system;
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private RelayFabric fabric;
+
+  @BeforeAll
+  static void startSystem() {
+    system = ActorSystem.create(Behaviors.empty(), "fabric-dns-test");
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    system.terminate();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable closeable : closeables) {
+      closeable.close();
+    }
+    if (fabric != null) {
+      fabric.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void membersAreTheAnswersWithoutSelfAndEmptyStrings() throws Exception {
+    startFabric();
+    ServerSocket[] sockets = sameFreePort("127.0.0.1", SELF_IP);
+    ServerSocket member = sockets[0];
+    ServerSocket self = sockets[1];
+    int port = member.getLocalPort();
+    AtomicInteger resolutions = new AtomicInteger();
+    AtomicReference<String> askedFor = new AtomicReference<>();
+    discovery("relay-internal", port, (name) -> {
+      askedFor.set(name);
+      resolutions.incrementAndGet();
+      return List.of("127.0.0.1", SELF_IP, "");
+    });
+
+    try (Socket dialed = accept(member)) {
+      assertEquals(fabric.announceAddress(), helloAddress(dialed), "the member was dialed and sent our HELLO");
+      // Several polls later, still nobody dialed our own IP.
+      awaitUntil("three resolutions", () -> resolutions.get() >= 3);
+      self.setSoTimeout(200);
+      assertThrows(SocketTimeoutException.class, self::accept, "the node dialed its own IP");
+    }
+    assertEquals("relay-internal", askedFor.get());
+  }
+
+  @Test
+  void failedResolutionKeepsTheKnownMembers() throws Exception {
+    startFabric();
+    ServerSocket member = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    closeables.add(member);
+    AtomicInteger resolutions = new AtomicInteger();
+    discovery("relay-internal", member.getLocalPort(), (name) -> {
+      if (resolutions.incrementAndGet() == 1) {
+        return List.of("127.0.0.1");
+      }
+      throw new UnknownHostException(name);
+    });
+
+    try (Socket first = accept(member)) {
+      helloAddress(first);
+      awaitUntil("failed resolutions after the first", () -> resolutions.get() >= 3);
+    }
+    // The stream was closed by us; the member is still known, so the fabric dials it again.
+    try (Socket again = accept(member)) {
+      assertEquals(fabric.announceAddress(), helloAddress(again));
+    }
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private void startFabric() throws Exception {
+    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
+        "meshplane.relay.fabric.host", "127.0.0.1",
+        "meshplane.relay.fabric.port", 0,
+        "meshplane.relay.fabric.secret", "s3cret")));
+    LocalPeers none = new LocalPeers() {
+      @Override
+      public boolean has(PeerId peer) {
+        return false;
+      }
+
+      @Override
+      public boolean deliver(PeerId destination, byte[] transportMessage) {
+        return false;
+      }
+    };
+    // Announced as SELF_IP: the fabric's own announce address (SELF_IP:boundPort) differs from
+    // SELF_IP:port, so only the discovery's IP filter keeps SELF_IP:port out.
+    fabric = RelayFabric.start(system, settings, SELF_IP, none, new PrometheusRegistry(), Clock.systemUTC())
+        .toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  private void discovery(String name, int port, FabricDnsDiscovery.Resolver resolver) {
+    closeables.add(FabricDnsDiscovery.start(system, fabric, name, port, SELF_IP, INTERVAL, resolver));
+  }
+
+  /** Two listening sockets on the same port, one per host. */
+  private ServerSocket[] sameFreePort(String first, String second) throws IOException {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      ServerSocket a = new ServerSocket(0, 50, InetAddress.getByName(first));
+      try {
+        ServerSocket b = new ServerSocket();
+        b.bind(new InetSocketAddress(InetAddress.getByName(second), a.getLocalPort()), 50);
+        closeables.add(a);
+        closeables.add(b);
+        return new ServerSocket[] {a, b};
+      } catch (IOException taken) {
+        a.close();
+      }
+    }
+    return fail("no port free on both " + first + " and " + second);
+  }
+
+  private static Socket accept(ServerSocket server) throws IOException {
+    server.setSoTimeout((int) WAIT.toMillis());
+    Socket socket = server.accept();
+    socket.setSoTimeout((int) WAIT.toMillis());
+    return socket;
+  }
+
+  /** Reads the first frame, which must be a HELLO v2 (relay-fabric.md §4.1), and returns its address. */
+  private static String helloAddress(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    byte[] header = in.readNBytes(3);
+    assertEquals(3, header.length, "no frame");
+    assertEquals(0x00, header[0], "first frame is HELLO");
+    int length = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
+    byte[] payload = in.readNBytes(length);
+    assertEquals(length, payload.length);
+    assertEquals(2, payload[0], "HELLO version");
+    int addressLength = payload[1] & 0xFF;
+    assertEquals(43 + addressLength, payload.length, "signed HELLO");
+    return new String(payload, 2, addressLength, StandardCharsets.UTF_8);
+  }
+
+  private static void awaitUntil(String what, BooleanSupplier condition) {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        fail("not within " + WAIT + ": " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+}
