@@ -14,6 +14,7 @@ public final class Bench {
     BENCHMARKS.put("signal", "dev.meshplane.bench.SignalBench");
     BENCHMARKS.put("signal-cluster", "dev.meshplane.bench.SignalClusterBench");
     BENCHMARKS.put("relay", "dev.meshplane.bench.RelayBench");
+    BENCHMARKS.put("relay-fabric", "dev.meshplane.bench.RelayFabricBench");
   }
 
   private Bench() {}

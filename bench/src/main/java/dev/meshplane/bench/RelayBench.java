@@ -1,40 +1,13 @@
 package dev.meshplane.bench;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.meshplane.protocol.relay.AuthTokenV2;
-import dev.meshplane.protocol.relay.PeerId;
-import dev.meshplane.protocol.relay.RelayAuthSecret;
-import dev.meshplane.protocol.relay.RelayMessage.Auth;
-import dev.meshplane.protocol.relay.RelayMessageCodec;
-import dev.meshplane.protocol.relay.RelayProtocolLimits;
+import dev.meshplane.bench.RelayLoad.Measurement;
+import dev.meshplane.bench.RelayLoad.Result;
 import dev.meshplane.relay.RelayServer;
-import dev.meshplane.relay.RelaySettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -50,23 +23,19 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *
  * <p>Both phases first run saturated: senders push as fast as their sockets take it, throughput is
  * what arrives, and latency includes the queueing of a full pipe. Relay drops (queue full) are
- * printed. Then both run again for a few seconds paced at {@link #PACED_RATE} packets/s per pair,
- * which gives the one-way latency of a lightly loaded path.
+ * printed. Then both run again for a few seconds paced at {@link RelayLoad#PACED_RATE} packets/s
+ * per pair, which gives the one-way latency of a lightly loaded path.
  *
  * <p>Usage: {@code RelayBench [--seconds N] [--pairs P]} (defaults 10 s, 4 pairs). Load generators
- * and relay share the machine's cores; quote figures with the core count.
+ * and relay share the machine's cores; quote figures with the core count. Peers, pump and
+ * measurement live in {@link RelayLoad}, shared with {@link RelayFabricBench}.
  */
 public final class RelayBench {
 
-  /** WireGuard packets on a 1500-byte MTU path are at most about this size. */
-  static final int PAYLOAD = 1400;
   /** Not measured: the relay path needs a few seconds of traffic before the JIT has compiled it. */
   static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(5);
-  /** Light load for the latency phase: far below the capacity of either path. */
-  static final int PACED_RATE = 1_000;
   static final int PACED_SECONDS = 3;
   static final long PACED_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(1);
-  static final String SECRET = "bench-secret";
 
   private RelayBench() {
   }
@@ -85,352 +54,40 @@ public final class RelayBench {
       }
     }
     System.out.printf("RelayBench: %d pairs, %d s measured (+%d s warm-up), %d-byte payloads, %d cores%n",
-        pairs, seconds, TimeUnit.NANOSECONDS.toSeconds(WARMUP_NANOS), PAYLOAD,
+        pairs, seconds, TimeUnit.NANOSECONDS.toSeconds(WARMUP_NANOS), RelayLoad.PAYLOAD,
         Runtime.getRuntime().availableProcessors());
 
     System.out.println("saturated (senders push as fast as their sockets take it):");
     Result relay = runRelay(pairs, seconds, 0, WARMUP_NANOS);
     relay.print("relay (WebSocket, 1 node)");
-    Result tcp = runTcpPump(pairs, seconds, 0, WARMUP_NANOS);
+    Result tcp = RelayLoad.runTcpPump(pairs, seconds, 0, WARMUP_NANOS);
     tcp.print("loopback TCP pump");
-    printRatio(relay, tcp);
+    RelayLoad.printRatio("relay/tcp", relay, tcp);
 
-    System.out.printf("paced (%d packets/s per pair, %d s):%n", PACED_RATE, PACED_SECONDS);
-    Result relayPaced = runRelay(pairs, PACED_SECONDS, PACED_RATE, PACED_WARMUP_NANOS);
+    System.out.printf("paced (%d packets/s per pair, %d s):%n", RelayLoad.PACED_RATE, PACED_SECONDS);
+    Result relayPaced = runRelay(pairs, PACED_SECONDS, RelayLoad.PACED_RATE, PACED_WARMUP_NANOS);
     relayPaced.print("relay (WebSocket, 1 node)");
-    Result tcpPaced = runTcpPump(pairs, PACED_SECONDS, PACED_RATE, PACED_WARMUP_NANOS);
+    Result tcpPaced = RelayLoad.runTcpPump(pairs, PACED_SECONDS, RelayLoad.PACED_RATE, PACED_WARMUP_NANOS);
     tcpPaced.print("loopback TCP pump");
-    printRatio(relayPaced, tcpPaced);
+    RelayLoad.printRatio("relay/tcp", relayPaced, tcpPaced);
     System.exit(0);
   }
-
-  private static void printRatio(Result relay, Result tcp) {
-    System.out.printf("  ratio relay/tcp: packets %.2f, MB/s %.2f, p50 latency x%.1f, p99 latency x%.1f%n",
-        relay.packetsPerSecond() / tcp.packetsPerSecond(), relay.megabytesPerSecond() / tcp.megabytesPerSecond(),
-        relay.percentileMicros(50) / Math.max(1, tcp.percentileMicros(50)),
-        relay.percentileMicros(99) / Math.max(1, tcp.percentileMicros(99)));
-  }
-
-  /** Nanoseconds between sends for a per-pair rate; 0 = unthrottled. */
-  private static long interval(int ratePerPair) {
-    return ratePerPair == 0 ? 0 : 1_000_000_000L / ratePerPair;
-  }
-
-  /** Waits for the next send slot when pacing; returns the slot after it. */
-  private static long pace(long nextSend, long intervalNanos) {
-    if (intervalNanos == 0) {
-      return 0;
-    }
-    long wait = nextSend - System.nanoTime();
-    if (wait > 0) {
-      LockSupport.parkNanos(wait);
-    }
-    return nextSend + intervalNanos;
-  }
-
-  // ------------------------------------------------------------ relay phase
 
   static Result runRelay(int pairs, int seconds, int ratePerPair, long warmupNanos) throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay-bench",
         ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
-    Config config = ConfigFactory.parseMap(Map.of(
-        "meshplane.relay.host", "127.0.0.1",
-        "meshplane.relay.port", 0,
-        "meshplane.relay.auth-secret", SECRET));
     PrometheusRegistry registry = new PrometheusRegistry();
-    RelayServer server = RelayServer.start(system, RelaySettings.fromConfig(config), registry)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    RelayServer server = RelayLoad.startRelay(system, registry);
     try {
-      URI uri = URI.create("ws://127.0.0.1:" + server.boundPort() + RelayServer.PATH);
-      HttpClient http = HttpClient.newHttpClient();
-      byte[] token = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(SECRET))
-          .generate(Instant.now().getEpochSecond() + 3600);
-      Measurement measurement = new Measurement(seconds, warmupNanos);
-      long interval = interval(ratePerPair);
-      List<Thread> senders = new ArrayList<>();
-      for (int pair = 0; pair < pairs; pair++) {
-        BenchPeer receiver = BenchPeer.open(http, uri, "bench-receiver-" + pair, token, measurement);
-        BenchPeer sender = BenchPeer.open(http, uri, "bench-sender-" + pair, token, null);
-        senders.add(new Thread(() -> sender.pushUntil(receiver.id, measurement.endNanos, interval), "sender-" + pair));
-      }
-      measurement.start();
-      senders.forEach(Thread::start);
-      for (Thread sender : senders) {
-        sender.join();
-      }
-      measurement.awaitInFlight(); // packets sent before the end still count
-      Result result = measurement.result();
-      result.note = String.format("drops: queue_full=%.0f",
-          counter(registry, "meshplane_relay_dropped_messages", "queue_full"));
+      URI uri = RelayLoad.relayUri(server);
+      Result result = RelayLoad.runPeers(HttpClient.newHttpClient(), uri, uri, "bench", pairs,
+          new Measurement(seconds, warmupNanos), ratePerPair);
+      result.note = String.format("drops: queue_full=%.0f", RelayLoad.queueFullDrops(registry));
       return result;
     } finally {
       server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-  }
-
-  /** One benchmark peer on the JDK WebSocket client. */
-  static final class BenchPeer implements WebSocket.Listener {
-    final PeerId id;
-    private final Measurement measurement;
-    private final CompletableFuture<Void> authenticated = new CompletableFuture<>();
-    private final ByteBuffer assembly = ByteBuffer.allocate(RelayProtocolLimits.MAX_MESSAGE_SIZE);
-    private WebSocket socket;
-
-    private BenchPeer(String key, Measurement measurement) {
-      this.id = PeerId.fromPublicKey(key);
-      this.measurement = measurement;
-    }
-
-    static BenchPeer open(HttpClient http, URI uri, String key, byte[] token, Measurement measurement)
-        throws Exception {
-      BenchPeer peer = new BenchPeer(key, measurement);
-      peer.socket = http.newWebSocketBuilder().buildAsync(uri, peer).get(10, TimeUnit.SECONDS);
-      peer.socket.sendBinary(ByteBuffer.wrap(RelayMessageCodec.encode(new Auth(peer.id, token))), true)
-          .get(10, TimeUnit.SECONDS);
-      peer.authenticated.get(10, TimeUnit.SECONDS);
-      return peer;
-    }
-
-    /** Sends until {@code endNanos}, back-to-back or one per interval; the JDK allows one send at a time. */
-    void pushUntil(PeerId destination, long endNanos, long intervalNanos) {
-      byte[] message = RelayMessageCodec.encodeTransport(destination, new byte[PAYLOAD]);
-      ByteBuffer buffer = ByteBuffer.wrap(message);
-      long next = System.nanoTime();
-      while (System.nanoTime() < endNanos) {
-        next = pace(next, intervalNanos);
-        buffer.clear();
-        buffer.putLong(RelayProtocolLimits.TRANSPORT_HEADER_SIZE, System.nanoTime());
-        socket.sendBinary(buffer, true).join();
-      }
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-      webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      assembly.put(data);
-      if (last) {
-        assembly.flip();
-        onMessage(webSocket, assembly);
-        assembly.clear();
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    private void onMessage(WebSocket webSocket, ByteBuffer message) {
-      int type = message.get(1);
-      if (type == 7) { // AuthResponse
-        authenticated.complete(null);
-      } else if (type == 5) { // HealthCheck: answer like a real client
-        webSocket.sendBinary(ByteBuffer.wrap(new byte[] {1, 5}), true);
-      } else if (type == 3 && measurement != null
-          && message.remaining() >= RelayProtocolLimits.TRANSPORT_HEADER_SIZE + Long.BYTES) {
-        measurement.record(message.getLong(RelayProtocolLimits.TRANSPORT_HEADER_SIZE), message.remaining());
-      }
-    }
-  }
-
-  // ------------------------------------------------------------ TCP pump phase
-
-  static Result runTcpPump(int pairs, int seconds, int ratePerPair, long warmupNanos) throws Exception {
-    Measurement measurement = new Measurement(seconds, warmupNanos);
-    long interval = interval(ratePerPair);
-    List<Thread> threads = new ArrayList<>();
-    List<Thread> senders = new ArrayList<>();
-    List<AutoCloseable> resources = new ArrayList<>();
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    for (int pair = 0; pair < pairs; pair++) {
-      ServerSocket pumpListener = new ServerSocket(0, 1, loopback);
-      ServerSocket receiverListener = new ServerSocket(0, 1, loopback);
-      Socket sender = new Socket(loopback, pumpListener.getLocalPort());
-      Socket pumpIn = pumpListener.accept();
-      Socket pumpOut = new Socket(loopback, receiverListener.getLocalPort());
-      Socket receiver = receiverListener.accept();
-      for (Socket socket : List.of(sender, pumpIn, pumpOut, receiver)) {
-        socket.setTcpNoDelay(true);
-        resources.add(socket);
-      }
-      resources.add(pumpListener);
-      resources.add(receiverListener);
-      threads.add(new Thread(() -> pump(pumpIn, pumpOut), "pump-" + pair));
-      threads.add(new Thread(() -> receive(receiver, measurement), "tcp-receiver-" + pair));
-      senders.add(new Thread(() -> send(sender, measurement.endNanos, interval), "tcp-sender-" + pair));
-    }
-    threads.addAll(senders);
-    measurement.start();
-    threads.forEach(Thread::start);
-    for (Thread sender : senders) {
-      sender.join(TimeUnit.SECONDS.toMillis(seconds) + TimeUnit.NANOSECONDS.toMillis(warmupNanos) + 5_000);
-    }
-    measurement.awaitInFlight(); // packets sent before the end still count
-    for (AutoCloseable resource : resources) {
-      resource.close(); // ends pump and receiver loops
-    }
-    for (Thread thread : threads) {
-      thread.join(5_000);
-    }
-    return measurement.result();
-  }
-
-  private static void send(Socket socket, long endNanos, long intervalNanos) {
-    byte[] packet = new byte[PAYLOAD];
-    ByteBuffer view = ByteBuffer.wrap(packet);
-    try (OutputStream out = socket.getOutputStream()) {
-      long next = System.nanoTime();
-      while (System.nanoTime() < endNanos) {
-        next = pace(next, intervalNanos);
-        view.putLong(0, System.nanoTime());
-        out.write(packet);
-      }
-    } catch (IOException ignored) {
-      // socket closed at the end of the run
-    }
-  }
-
-  /** The one copy loop: whatever arrives on one socket is written to the other. */
-  private static void pump(Socket in, Socket out) {
-    byte[] buffer = new byte[64 * 1024];
-    try (InputStream input = in.getInputStream(); OutputStream output = out.getOutputStream()) {
-      int read;
-      while ((read = input.read(buffer)) >= 0) {
-        output.write(buffer, 0, read);
-      }
-    } catch (IOException ignored) {
-      // socket closed at the end of the run
-    }
-  }
-
-  private static void receive(Socket socket, Measurement measurement) {
-    byte[] packet = new byte[PAYLOAD];
-    ByteBuffer view = ByteBuffer.wrap(packet);
-    try (DataInputStream input = new DataInputStream(socket.getInputStream())) {
-      while (true) {
-        input.readFully(packet);
-        measurement.record(view.getLong(0), PAYLOAD);
-      }
-    } catch (IOException ignored) {
-      // socket closed at the end of the run
-    }
-  }
-
-  // ------------------------------------------------------------ measurement
-
-  /** Counts packets sent inside the measured window and keeps their one-way latencies. */
-  static final class Measurement {
-    /** Latency samples kept; enough for p99 of any run this bench makes. */
-    private static final int MAX_SAMPLES = 4_000_000;
-
-    final long seconds;
-    final long warmupNanos;
-    volatile long measureFromNanos;
-    volatile long endNanos = Long.MAX_VALUE;
-    private final AtomicLong packets = new AtomicLong();
-    private final AtomicLong bytes = new AtomicLong();
-    private final long[] samples = new long[MAX_SAMPLES];
-    private final AtomicLong sampleCount = new AtomicLong();
-
-    Measurement(long seconds, long warmupNanos) {
-      this.seconds = seconds;
-      this.warmupNanos = warmupNanos;
-    }
-
-    void start() {
-      measureFromNanos = System.nanoTime() + warmupNanos;
-      endNanos = measureFromNanos + TimeUnit.SECONDS.toNanos(seconds);
-    }
-
-    void record(long sentNanos, int size) {
-      long now = System.nanoTime();
-      if (sentNanos < measureFromNanos || sentNanos >= endNanos) {
-        return;
-      }
-      packets.incrementAndGet();
-      bytes.addAndGet(size);
-      long index = sampleCount.getAndIncrement();
-      if (index < MAX_SAMPLES) {
-        samples[(int) index] = now - sentNanos;
-      }
-    }
-
-    /**
-     * Waits until packets sent inside the window stop arriving: the count is unchanged for 100 ms,
-     * or 2 s have passed (whatever is still queued then is counted as not delivered).
-     */
-    void awaitInFlight() {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-      long last = -1;
-      long stableSince = System.nanoTime();
-      while (System.nanoTime() - deadline < 0) {
-        long now = packets.get();
-        if (now != last) {
-          last = now;
-          stableSince = System.nanoTime();
-        } else if (System.nanoTime() - stableSince > TimeUnit.MILLISECONDS.toNanos(100)) {
-          return;
-        }
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-      }
-    }
-
-    Result result() {
-      int count = (int) Math.min(sampleCount.get(), MAX_SAMPLES);
-      long[] sorted = Arrays.copyOf(samples, count);
-      Arrays.sort(sorted);
-      return new Result(packets.get(), seconds, sorted);
-    }
-  }
-
-  static final class Result {
-    final long packets;
-    final long seconds;
-    final long[] sortedLatencies;
-    String note = "";
-
-    Result(long packets, long seconds, long[] sortedLatencies) {
-      this.packets = packets;
-      this.seconds = seconds;
-      this.sortedLatencies = sortedLatencies;
-    }
-
-    double packetsPerSecond() {
-      return packets / (double) seconds;
-    }
-
-    /** Payload megabytes (10^6 bytes) per second. */
-    double megabytesPerSecond() {
-      return packets * (double) PAYLOAD / seconds / 1_000_000.0;
-    }
-
-    double percentileMicros(int percentile) {
-      if (sortedLatencies.length == 0) {
-        return Double.NaN;
-      }
-      int index = (int) Math.ceil(percentile / 100.0 * sortedLatencies.length) - 1;
-      return sortedLatencies[Math.max(0, Math.min(sortedLatencies.length - 1, index))] / 1_000.0;
-    }
-
-    void print(String label) {
-      System.out.printf("  %-26s %,12.0f packets/s %9.1f MB/s   p50 %,10.0f us   p99 %,10.0f us   %s%n", label,
-          packetsPerSecond(), megabytesPerSecond(), percentileMicros(50), percentileMicros(99), note);
-    }
-  }
-
-  private static double counter(PrometheusRegistry registry, String name, String reason) {
-    for (MetricSnapshot snapshot : registry.scrape()) {
-      if (snapshot.getMetadata().getName().equals(name)) {
-        for (DataPointSnapshot point : snapshot.getDataPoints()) {
-          if (reason.equals(point.getLabels().get("reason"))) {
-            return ((CounterSnapshot.CounterDataPointSnapshot) point).getValue();
-          }
-        }
-      }
-    }
-    return 0;
   }
 }
