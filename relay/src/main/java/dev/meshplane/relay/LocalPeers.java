@@ -1,6 +1,7 @@
 package dev.meshplane.relay;
 
 import dev.meshplane.protocol.relay.PeerId;
+import org.apache.pekko.util.ByteString;
 
 /**
  * What the fabric needs from the node-local peer store: is a peer connected here, and hand a relay
@@ -22,5 +23,5 @@ public interface LocalPeers {
    * @return true if the message was handed to the destination's connection; false if the peer is
    *     not connected here or its connection refused the message (both are silent drops on the wire)
    */
-  boolean deliver(PeerId destination, byte[] transportMessage);
+  boolean deliver(PeerId destination, ByteString transportMessage);
 }

@@ -140,9 +140,9 @@ public final class RelayServer {
       }
 
       @Override
-      public boolean deliver(PeerId destination, byte[] transportMessage) {
+      public boolean deliver(PeerId destination, ByteString transportMessage) {
         PeerConnection target = store.get(destination);
-        return target != null && target.deliver(ByteString.fromArrayUnsafe(transportMessage));
+        return target != null && target.deliver(transportMessage);
       }
     };
   }

@@ -38,6 +38,35 @@ public record Fwd(byte[] destination, byte[] message) implements FabricMessage {
         return FabricFrame.of(FabricMessageType.FWD, payload);
     }
 
+    /**
+     * Offset of the relay message in a whole FWD frame (3-byte frame header, then the destination):
+     * a receiver on the data path may read the message in place instead of decoding a copy.
+     */
+    public static final int MESSAGE_OFFSET = FabricFrameCodec.HEADER_LENGTH + PEER_ID_LENGTH;
+
+    /**
+     * The first {@link #MESSAGE_OFFSET} bytes of the FWD frame for {@code destination} and a
+     * message of {@code messageLength} bytes: frame header then destination. Followed by the
+     * message, they are exactly {@code FabricFrameCodec.encode(new Fwd(destination, message).encode())},
+     * which lets the data path send the message without copying it.
+     *
+     * @throws FabricProtocolException {@code PAYLOAD_TOO_LARGE} if the message exceeds {@link #MAX_MESSAGE_LENGTH}
+     */
+    public static byte[] frameHeader(byte[] destination, int messageLength) {
+        byte[] id = Wire.peerId(destination, "destination");
+        if (messageLength < 0 || messageLength > MAX_MESSAGE_LENGTH) {
+            throw new FabricProtocolException(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE,
+                    "FWD message is " + messageLength + " bytes, max " + MAX_MESSAGE_LENGTH);
+        }
+        int payloadLength = PEER_ID_LENGTH + messageLength;
+        byte[] header = new byte[MESSAGE_OFFSET];
+        header[0] = (byte) FabricMessageType.FWD.code();
+        header[1] = (byte) (payloadLength >>> 8);
+        header[2] = (byte) payloadLength;
+        System.arraycopy(id, 0, header, FabricFrameCodec.HEADER_LENGTH, PEER_ID_LENGTH);
+        return header;
+    }
+
     /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (&lt; 36) */
     public static Fwd decode(FabricFrame frame) {
         byte[] payload = Wire.minPayload(frame, FabricMessageType.FWD, MIN_PAYLOAD_LENGTH);

@@ -149,6 +149,31 @@ class FabricMessageCodecTest {
     }
 
     @Test
+    void fwdFrameHeaderFollowedByTheMessageIsTheEncodedFrame() {
+        for (int length : new int[] {0, 1, 5, 1400, Fwd.MAX_MESSAGE_LENGTH}) {
+            byte[] message = new byte[length];
+            for (int i = 0; i < length; i++) {
+                message[i] = (byte) (i * 31);
+            }
+            byte[] header = Fwd.frameHeader(PID_A, length);
+            assertEquals(Fwd.MESSAGE_OFFSET, header.length);
+            byte[] joined = new byte[header.length + length];
+            System.arraycopy(header, 0, joined, 0, header.length);
+            System.arraycopy(message, 0, joined, header.length, length);
+            assertArrayEquals(FabricFrameCodec.encode(new Fwd(PID_A, message).encode()), joined, "length " + length);
+        }
+    }
+
+    @Test
+    void fwdFrameHeaderRefusesWhatOneFrameCannotCarry() {
+        FabricProtocolException e = assertThrows(FabricProtocolException.class,
+                () -> Fwd.frameHeader(PID_A, Fwd.MAX_MESSAGE_LENGTH + 1));
+        assertEquals(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE, e.reason());
+        assertThrows(FabricProtocolException.class, () -> Fwd.frameHeader(PID_A, -1));
+        assertThrows(IllegalArgumentException.class, () -> Fwd.frameHeader(new byte[35], 1));
+    }
+
+    @Test
     void fwdWithExactlyTheDestinationCarriesAnEmptyMessage() {
         Fwd fwd = Fwd.decode(FabricFrame.of(FabricMessageType.FWD, PID_A));
         assertEquals(0, fwd.message().length);

@@ -1,6 +1,6 @@
 package dev.meshplane.relay.fabric;
 
-import dev.meshplane.protocol.fabric.FabricFrame;
+import dev.meshplane.protocol.fabric.FabricFrameCodec;
 import dev.meshplane.protocol.fabric.HelloV2;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -21,6 +21,7 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,11 +127,11 @@ final class FabricDialer {
       return;
     }
     FabricStream stream = new FabricStream(FabricStream.Direction.OUTBOUND, address);
-    FabricFrame hello = HelloV2.now(self, clock).encode(secret);
+    ByteString hello = ByteString.fromArrayUnsafe(FabricFrameCodec.encode(HelloV2.now(self, clock).encode(secret)));
     List<Inet.SocketOption> options = List.of(TcpSO.keepAlive(true), TcpSO.tcpNoDelay(true));
     var tcp = Tcp.get(system).outgoingConnection(remote, Optional.empty(), options, true,
         Optional.of(settings.connectTimeout()), Optional.empty());
-    var connected = Source.<FabricFrame>queue(settings.streamQueueSize())
+    var connected = Source.<ByteString>queue(settings.streamQueueSize())
         // §4.1: HELLO is the first frame; the dialer does not wait for any acknowledgement.
         .prepend(Source.single(hello))
         .viaMat(KillSwitches.single(), Keep.both())
@@ -138,7 +139,8 @@ final class FabricDialer {
           stream.attach(handles.first(), handles.second());
           return handles;
         })
-        .viaMat(tcp.joinMat(FabricFraming.codec(), Keep.left()), Keep.right())
+        .viaMat(tcp, Keep.right())
+        .via(FabricFraming.frames())
         .map(frame -> {
           fabric.onFrame(stream, frame);
           return frame;

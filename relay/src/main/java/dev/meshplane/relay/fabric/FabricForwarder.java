@@ -65,7 +65,10 @@ final class FabricForwarder {
   }
 
   private void send(FabricStream stream, PeerId destination, ByteString message) {
-    switch (stream.send(new Fwd(destination.toBytes(), message.toArray()).encode())) {
+    // Header and destination, then the message as it is: the packet's bytes are not copied here.
+    ByteString frame = ByteString.fromArrayUnsafe(Fwd.frameHeader(destination.toBytes(), message.size()))
+        .concat(message);
+    switch (stream.sendEncoded(frame)) {
       case QUEUED -> metrics.forward(ForwardResult.OK);
       // The remote reads slower than we forward; the owner is still right, so the entry stays.
       case QUEUE_FULL -> metrics.forward(ForwardResult.SEND_ERROR);
@@ -107,7 +110,7 @@ final class FabricForwarder {
       FabricStream stream = owner.map(streams::live).orElse(null);
       for (ByteString message : messages) {
         // §7.1 step 1: the peer may have connected here while we were looking.
-        if (local.deliver(destination, message.toArray())) {
+        if (local.deliver(destination, message)) {
           metrics.forward(ForwardResult.OK);
         } else if (owner.isEmpty()) {
           metrics.forward(ForwardResult.PEER_NOT_FOUND);

@@ -1,6 +1,6 @@
 package dev.meshplane.relay.fabric;
 
-import dev.meshplane.protocol.fabric.FabricFrame;
+import dev.meshplane.protocol.fabric.FabricFrameCodec;
 import dev.meshplane.protocol.fabric.FabricProtocolException;
 import dev.meshplane.protocol.fabric.HelloRejectReason;
 import dev.meshplane.protocol.fabric.HelloV2;
@@ -92,8 +92,8 @@ final class FabricListener {
 
   private void accept(Tcp.IncomingConnection connection) {
     Accepted accepted = new Accepted(connection.remoteAddress());
-    Flow<FabricFrame, FabricFrame, NotUsed> logic = Flow.fromSinkAndSourceCoupledMat(
-        Flow.of(FabricFrame.class)
+    Flow<ByteString, ByteString, NotUsed> logic = Flow.fromSinkAndSourceCoupledMat(
+        FabricFraming.frames()
             // Bounds only the first frame; afterwards a stream may stay idle for any time (§5).
             .initialTimeout(helloTimeout)
             .map(accepted::onFrame)
@@ -102,14 +102,13 @@ final class FabricListener {
               return notUsed;
             })
             .to(Sink.ignore()),
-        Source.<FabricFrame>queue(queueSize).viaMat(KillSwitches.single(), Keep.both()),
+        Source.<ByteString>queue(queueSize).viaMat(KillSwitches.single(), Keep.both()),
         Keep.right())
         .mapMaterializedValue(handles -> {
           accepted.stream.attach(handles.first(), handles.second());
           return NotUsed.getInstance();
         });
-    Flow<ByteString, ByteString, NotUsed> handler = FabricFraming.codec().join(logic).via(connections.flow());
-    connection.handleWith(handler, materializer);
+    connection.handleWith(logic.via(connections.flow()), materializer);
   }
 
   /** One accepted connection: HELLO first, then the shared stream handling. */
@@ -123,14 +122,14 @@ final class FabricListener {
       this.remote = remote;
     }
 
-    FabricFrame onFrame(FabricFrame frame) {
+    ByteString onFrame(ByteString frame) {
       if (helloAccepted) {
         fabric.onFrame(stream, frame);
         return frame;
       }
       // Throws on a bad HELLO: the stream fails, the connection closes with no reply, and onEnd
       // counts the reason carried by the exception (§4.2).
-      HelloV2 hello = HelloV2.decode(frame, secret, clock);
+      HelloV2 hello = HelloV2.decode(FabricFrameCodec.decodeExact(frame.toArray()), secret, clock);
       helloAccepted = true;
       stream.keyFromHello(hello.address());
       if (!fabric.register(stream)) {

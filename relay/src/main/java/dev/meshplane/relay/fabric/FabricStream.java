@@ -1,9 +1,11 @@
 package dev.meshplane.relay.fabric;
 
 import dev.meshplane.protocol.fabric.FabricFrame;
+import dev.meshplane.protocol.fabric.FabricFrameCodec;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.util.ByteString;
 
 /**
  * One live TCP stream to another node, whichever side dialed it (relay-fabric.md §5: streams are
@@ -25,7 +27,8 @@ final class FabricStream {
   private final long openedNanos = System.nanoTime();
   /** Dialed address (outbound) or the address announced in HELLO (inbound); null until HELLO. */
   private volatile String key;
-  private volatile BoundedSourceQueue<FabricFrame> queue;
+  /** Encoded frames, so a FWD can be queued as its header followed by the untouched message. */
+  private volatile BoundedSourceQueue<ByteString> queue;
   private volatile UniqueKillSwitch killSwitch;
   private volatile boolean closed;
   /** Set by the first PONG: the remote is a meshplane node and understands the extensions. */
@@ -41,7 +44,7 @@ final class FabricStream {
   }
 
   /** Called at materialization with the stream's outbound queue and its kill switch. */
-  void attach(BoundedSourceQueue<FabricFrame> queue, UniqueKillSwitch killSwitch) {
+  void attach(BoundedSourceQueue<ByteString> queue, UniqueKillSwitch killSwitch) {
     this.queue = queue;
     this.killSwitch = killSwitch;
     if (closed) {
@@ -50,7 +53,12 @@ final class FabricStream {
   }
 
   Sent send(FabricFrame frame) {
-    BoundedSourceQueue<FabricFrame> q = queue;
+    return sendEncoded(ByteString.fromArrayUnsafe(FabricFrameCodec.encode(frame)));
+  }
+
+  /** Queues bytes that are one or more whole frames. */
+  Sent sendEncoded(ByteString frame) {
+    BoundedSourceQueue<ByteString> q = queue;
     if (q == null || closed) {
       return Sent.CLOSED;
     }

@@ -1,7 +1,9 @@
 package dev.meshplane.relay.fabric;
 
 import dev.meshplane.protocol.fabric.FabricFrame;
+import dev.meshplane.protocol.fabric.FabricFrameCodec;
 import dev.meshplane.protocol.fabric.FabricMessage;
+import dev.meshplane.protocol.fabric.FabricMessageType;
 import dev.meshplane.protocol.fabric.FabricProtocolException;
 import dev.meshplane.protocol.fabric.Fwd;
 import dev.meshplane.protocol.fabric.HelloRejectReason;
@@ -225,12 +227,16 @@ public final class RelayFabric implements RemotePeers {
     metrics.helloRejected(reason);
   }
 
-  /** Handles one frame received after HELLO on {@code stream} (§3 receiver dispatch). */
-  void onFrame(FabricStream stream, FabricFrame frame) {
+  /** Handles one whole frame received after HELLO on {@code stream} (§3 receiver dispatch). */
+  void onFrame(FabricStream stream, ByteString frame) {
     stream.onFrameReceived(System.nanoTime());
+    if ((frame.apply(0) & 0xFF) == FabricMessageType.FWD.code()) {
+      onFwd(stream, frame);
+      return;
+    }
     FabricMessage message;
     try {
-      Optional<FabricMessage> decoded = FabricMessage.decodeAfterHello(frame);
+      Optional<FabricMessage> decoded = FabricMessage.decodeAfterHello(FabricFrameCodec.decodeExact(frame.toArray()));
       if (decoded.isEmpty()) {
         metrics.dropped(Dropped.IGNORED);
         return;
@@ -242,9 +248,7 @@ public final class RelayFabric implements RemotePeers {
       metrics.dropped(Dropped.MALFORMED);
       return;
     }
-    if (message instanceof Fwd fwd) {
-      onFwd(stream, fwd);
-    } else if (message instanceof WhoHas whoHas) {
+    if (message instanceof WhoHas whoHas) {
       onWhoHas(stream, whoHas);
     } else if (message instanceof IHave iHave) {
       locator.onIHave(stream.key(), peerId(iHave.peerId()), iHave.seqno());
@@ -272,13 +276,24 @@ public final class RelayFabric implements RemotePeers {
     }
   }
 
-  /** §7.2: deliver unchanged (the slot already holds the source); a meshplane sender learns of a miss. */
-  private void onFwd(FabricStream stream, Fwd fwd) {
-    PeerId destination = peerId(fwd.destination());
-    boolean delivered = local.deliver(destination, fwd.message());
+  /**
+   * §7.2: deliver unchanged (the slot already holds the source); a meshplane sender learns of a
+   * miss. Read in place, the data path's one exception to decoding through the codec: the message
+   * goes to the peer as a slice of the received bytes, never copied.
+   */
+  private void onFwd(FabricStream stream, ByteString frame) {
+    if (frame.size() < Fwd.MESSAGE_OFFSET) {
+      // §7.2 step 1 (openzro closes the stream): payload shorter than the destination ID.
+      log.debug("Dropping a FWD of {} bytes from [{}]", frame.size(), stream.key());
+      metrics.dropped(Dropped.MALFORMED);
+      return;
+    }
+    byte[] rawDestination = frame.slice(FabricFrameCodec.HEADER_LENGTH, Fwd.MESSAGE_OFFSET).toArray();
+    PeerId destination = peerId(rawDestination);
+    boolean delivered = local.deliver(destination, frame.drop(Fwd.MESSAGE_OFFSET));
     metrics.forwardReceived(delivered);
     if (!delivered && stream.speaksPing() && !local.has(destination)) {
-      stream.send(new NotHere(fwd.destination()).encode());
+      stream.send(new NotHere(rawDestination).encode());
     }
   }
 

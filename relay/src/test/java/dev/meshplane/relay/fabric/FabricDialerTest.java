@@ -29,6 +29,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,7 +153,7 @@ class FabricDialerTest {
       }
 
       @Override
-      public boolean deliver(PeerId destination, byte[] transportMessage) {
+      public boolean deliver(PeerId destination, ByteString transportMessage) {
         return false;
       }
     };

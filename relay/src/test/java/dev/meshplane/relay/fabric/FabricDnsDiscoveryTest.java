@@ -29,6 +29,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,7 +134,7 @@ class FabricDnsDiscoveryTest {
       }
 
       @Override
-      public boolean deliver(PeerId destination, byte[] transportMessage) {
+      public boolean deliver(PeerId destination, ByteString transportMessage) {
         return false;
       }
     };

@@ -35,6 +35,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -444,11 +445,11 @@ class FabricListenerTest {
     }
 
     @Override
-    public boolean deliver(PeerId destination, byte[] transportMessage) {
+    public boolean deliver(PeerId destination, ByteString transportMessage) {
       if (!local.contains(destination)) {
         return false;
       }
-      delivered.add(new Delivery(destination, transportMessage.clone()));
+      delivered.add(new Delivery(destination, transportMessage.toArray()));
       return true;
     }
   }
