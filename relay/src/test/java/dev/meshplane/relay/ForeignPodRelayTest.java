@@ -2,6 +2,13 @@ package dev.meshplane.relay;
 
 import static dev.meshplane.relay.RelayTestSupport.awaitUntil;
 import static dev.meshplane.relay.RelayTestSupport.metric;
+import static dev.meshplane.relay.fabric.RawFabric.assertClosedWithoutReply;
+import static dev.meshplane.relay.fabric.RawFabric.concat;
+import static dev.meshplane.relay.fabric.RawFabric.frame;
+import static dev.meshplane.relay.fabric.RawFabric.hello;
+import static dev.meshplane.relay.fabric.RawFabric.readAnyFrame;
+import static dev.meshplane.relay.fabric.RawFabric.readFrame;
+import static dev.meshplane.relay.fabric.RawFabric.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,11 +19,9 @@ import dev.meshplane.protocol.relay.RelayAuthSecret;
 import dev.meshplane.relay.fabric.FabricSettings;
 import dev.meshplane.relay.fabric.RelayFabric;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +35,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -40,10 +44,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real relay node (RelayServer + RelayFabric, wall clock) against a "foreign pod": a plain
- * {@link Socket} that speaks relay-fabric.md byte by byte (§2 frames, §4 HELLO v2 signed with
- * javax.crypto.Mac, §6 WHO_HAS / I_HAVE, §7 FWD) and behaves like an openzro pod: it never answers
- * the node's PING probe, so the node must treat it as openzro (no NOT_HERE / PEER_LEFT, no
- * keepalive) while still forwarding through it. The local peer is a JDK WebSocket client.
+ * {@link Socket} that speaks relay-fabric.md byte by byte through {@code RawFabric} (§2 frames,
+ * §4 HELLO v2 signed with javax.crypto.Mac, §6 WHO_HAS / I_HAVE, §7 FWD) and behaves like an
+ * openzro pod: it never answers the node's PING probe, so the node must treat it as openzro (no
+ * NOT_HERE / PEER_LEFT, no keepalive) while still forwarding through it. The local peer is a JDK WebSocket client.
  *
  * <p>Complements {@code fabric.FabricListenerTest} (fixed clock, fake local peers): here the
  * whole data path runs, and the rejects are checked end to end, including that bytes following a
@@ -379,55 +383,7 @@ class ForeignPodRelayTest {
     return Instant.now().getEpochSecond();
   }
 
-  /** The node closed the connection and sent nothing: EOF, or a reset because our bytes were unread. */
-  static void assertClosedWithoutReply(Socket socket) throws IOException {
-    try {
-      assertEquals(-1, socket.getInputStream().read(), "expected a close without any reply");
-    } catch (SocketException reset) {
-      // Closed by reset: also no reply.
-    }
-  }
-
   // ------------------------------------------------------------ wire format, by hand from the spec
-
-  /** §4.1: version 2, addr_len, address, uint64 BE seconds, hmac_len, HMAC-SHA256 over the bytes before hmac_len. */
-  static byte[] hello(String address, long unixSeconds, byte[] secret) {
-    byte[] addr = address.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream signed = new ByteArrayOutputStream();
-    signed.write(2);
-    signed.write(addr.length);
-    signed.writeBytes(addr);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      signed.write((int) (unixSeconds >>> shift));
-    }
-    byte[] covered = signed.toByteArray();
-    ByteArrayOutputStream payload = new ByteArrayOutputStream();
-    payload.writeBytes(covered);
-    if (secret.length == 0) {
-      payload.write(0);
-    } else {
-      try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-        byte[] tag = mac.doFinal(covered);
-        payload.write(tag.length);
-        payload.writeBytes(tag);
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    }
-    return frame(HELLO, payload.toByteArray());
-  }
-
-  /** §2: type, uint16 BE payload length, payload. */
-  static byte[] frame(int type, byte[] payload) {
-    byte[] out = new byte[3 + payload.length];
-    out[0] = (byte) type;
-    out[1] = (byte) (payload.length >>> 8);
-    out[2] = (byte) payload.length;
-    System.arraycopy(payload, 0, out, 3, payload.length);
-    return out;
-  }
 
   static byte[] payloadOf(byte[] frame) {
     return java.util.Arrays.copyOfRange(frame, 3, frame.length);
@@ -438,35 +394,4 @@ class ForeignPodRelayTest {
     return concat(HEX.parseHex("0103"), concat(slot, payload.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** The next frame other than PING: the node probes each new stream once; an openzro pod ignores it. */
-  static byte[] readFrame(Socket socket) throws IOException {
-    while (true) {
-      byte[] frame = readAnyFrame(socket);
-      if (frame[0] != PING) {
-        return frame;
-      }
-    }
-  }
-
-  static byte[] readAnyFrame(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    byte[] header = in.readNBytes(3);
-    assertEquals(3, header.length, "stream ended before a frame header");
-    int length = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
-    byte[] payload = in.readNBytes(length);
-    assertEquals(length, payload.length, "stream ended inside a frame");
-    return concat(header, payload);
-  }
-
-  static void write(Socket socket, byte[] bytes) throws IOException {
-    socket.getOutputStream().write(bytes);
-    socket.getOutputStream().flush();
-  }
-
-  static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = new byte[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Settings, metric reading and deadline-bound waiting shared by the relay tests. */
-final class RelayTestSupport {
+public final class RelayTestSupport {
 
   static final String SECRET = "relay-secret";
 
@@ -74,7 +74,7 @@ final class RelayTestSupport {
    * Waits until {@code condition} holds, checking every few milliseconds, and fails with
    * {@code what} at the deadline. For state that has no event to wait on (metrics, store size).
    */
-  static void awaitUntil(Duration deadline, String what, BooleanSupplier condition) {
+  public static void awaitUntil(Duration deadline, String what, BooleanSupplier condition) {
     long end = System.nanoTime() + deadline.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {

@@ -36,7 +36,6 @@ final class FabricStream {
   private volatile long lastReceivedNanos = openedNanos;
   /** When our oldest unanswered PING went out; 0 when none is outstanding. */
   private volatile long pingOutstandingSince;
-  private volatile boolean probed;
 
   FabricStream(Direction direction, String key) {
     this.direction = direction;
@@ -94,10 +93,6 @@ final class FabricStream {
     this.key = announced;
   }
 
-  Direction direction() {
-    return direction;
-  }
-
   boolean speaksPing() {
     return speaksPing;
   }
@@ -120,15 +115,9 @@ final class FabricStream {
   }
 
   void pingSent(long nowNanos) {
-    probed = true;
     if (pingOutstandingSince == 0) {
       pingOutstandingSince = nowNanos;
     }
-  }
-
-  /** True once the first PING (the probe that tells meshplane nodes from openzro pods) went out. */
-  boolean probed() {
-    return probed;
   }
 
   long ageNanos(long nowNanos) {

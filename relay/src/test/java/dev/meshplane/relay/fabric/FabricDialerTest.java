@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.relay.LocalPeers;
+import dev.meshplane.relay.RelayTestSupport;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,7 +78,7 @@ class FabricDialerTest {
     // Our own address among the members is never dialed.
     fabric.setMembers("static", Set.of(address(pod), fabric.announceAddress()));
     try (Socket dialed = accept(pod)) {
-      byte[] payload = readHello(dialed);
+      byte[] payload = RawFabric.readHelloPayload(dialed);
       int a = payload[1] & 0xFF;
       assertEquals(fabric.announceAddress(), new String(payload, 2, a, StandardCharsets.UTF_8));
       long timestamp = 0;
@@ -92,7 +93,7 @@ class FabricDialerTest {
       mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       byte[] expected = mac.doFinal(Arrays.copyOfRange(payload, 0, 10 + a));
       assertArrayEquals(expected, Arrays.copyOfRange(payload, 11 + a, 43 + a), "HMAC over the bytes before hmac_len");
-      awaitUntil("only the member has a stream", () -> fabric.stats().streams().equals(List.of(address(pod))));
+      RelayTestSupport.awaitUntil(WAIT, "only the member has a stream", () -> fabric.stats().streams().equals(List.of(address(pod))));
     }
   }
 
@@ -102,7 +103,7 @@ class FabricDialerTest {
     ServerSocket pod = pod();
     fabric.setMembers("static", Set.of(address(pod)));
     try (Socket dialed = accept(pod)) {
-      byte[] payload = readHello(dialed);
+      byte[] payload = RawFabric.readHelloPayload(dialed);
       int a = payload[1] & 0xFF;
       assertEquals(0, payload[10 + a], "hmac_len");
       assertEquals(11 + a, payload.length, "unsigned HELLO is 11 + A bytes");
@@ -120,7 +121,7 @@ class FabricDialerTest {
     ServerSocket pod = pod();
     fabric.setMembers("static", Set.of(address(pod)));
     try (Socket first = accept(pod)) {
-      readHello(first);
+      RawFabric.readHelloPayload(first);
       first.shutdownOutput();
       // Skip whatever the node sent (its PING probe); then the node must close: EOF.
       InputStream in = first.getInputStream();
@@ -134,8 +135,8 @@ class FabricDialerTest {
     }
     // The member is still wanted, so a new stream is dialed.
     try (Socket again = accept(pod)) {
-      readHello(again);
-      awaitUntil("stream to the member again", () -> fabric.stats().streams().equals(List.of(address(pod))));
+      RawFabric.readHelloPayload(again);
+      RelayTestSupport.awaitUntil(WAIT, "stream to the member again", () -> fabric.stats().streams().equals(List.of(address(pod))));
     }
   }
 
@@ -178,26 +179,4 @@ class FabricDialerTest {
     return socket;
   }
 
-  /** The first frame must be HELLO v2 (type 0x00, uint16 BE length); returns its payload. */
-  private static byte[] readHello(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    byte[] header = in.readNBytes(3);
-    assertEquals(3, header.length, "no frame");
-    assertEquals(0x00, header[0], "first frame is HELLO");
-    int length = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
-    byte[] payload = in.readNBytes(length);
-    assertEquals(length, payload.length);
-    assertEquals(2, payload[0], "HELLO version");
-    return payload;
-  }
-
-  private static void awaitUntil(String what, java.util.function.BooleanSupplier condition) {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        fail("not within " + WAIT + ": " + what);
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
-  }
 }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.relay.LocalPeers;
+import dev.meshplane.relay.RelayTestSupport;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.util.ByteString;
@@ -90,7 +88,7 @@ class FabricDnsDiscoveryTest {
     try (Socket dialed = accept(member)) {
       assertEquals(fabric.announceAddress(), helloAddress(dialed), "the member was dialed and sent our HELLO");
       // Several polls later, still nobody dialed our own IP.
-      awaitUntil("three resolutions", () -> resolutions.get() >= 3);
+      RelayTestSupport.awaitUntil(WAIT, "three resolutions", () -> resolutions.get() >= 3);
       self.setSoTimeout(200);
       assertThrows(SocketTimeoutException.class, self::accept, "the node dialed its own IP");
     }
@@ -112,7 +110,7 @@ class FabricDnsDiscoveryTest {
 
     try (Socket first = accept(member)) {
       helloAddress(first);
-      awaitUntil("failed resolutions after the first", () -> resolutions.get() >= 3);
+      RelayTestSupport.awaitUntil(WAIT, "failed resolutions after the first", () -> resolutions.get() >= 3);
     }
     // The stream was closed by us; the member is still known, so the fabric dials it again.
     try (Socket again = accept(member)) {
@@ -172,28 +170,11 @@ class FabricDnsDiscoveryTest {
     return socket;
   }
 
-  /** Reads the first frame, which must be a HELLO v2 (relay-fabric.md §4.1), and returns its address. */
+  /** The first frame, which must be a signed HELLO v2 (relay-fabric.md §4.1); returns its address. */
   private static String helloAddress(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    byte[] header = in.readNBytes(3);
-    assertEquals(3, header.length, "no frame");
-    assertEquals(0x00, header[0], "first frame is HELLO");
-    int length = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
-    byte[] payload = in.readNBytes(length);
-    assertEquals(length, payload.length);
-    assertEquals(2, payload[0], "HELLO version");
+    byte[] payload = RawFabric.readHelloPayload(socket);
     int addressLength = payload[1] & 0xFF;
     assertEquals(43 + addressLength, payload.length, "signed HELLO");
     return new String(payload, 2, addressLength, StandardCharsets.UTF_8);
-  }
-
-  private static void awaitUntil(String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        fail("not within " + WAIT + ": " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
   }
 }

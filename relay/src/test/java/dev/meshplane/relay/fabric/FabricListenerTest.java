@@ -1,5 +1,13 @@
 package dev.meshplane.relay.fabric;
 
+import static dev.meshplane.relay.fabric.RawFabric.PING;
+import static dev.meshplane.relay.fabric.RawFabric.assertClosedWithoutReply;
+import static dev.meshplane.relay.fabric.RawFabric.concat;
+import static dev.meshplane.relay.fabric.RawFabric.frame;
+import static dev.meshplane.relay.fabric.RawFabric.hello;
+import static dev.meshplane.relay.fabric.RawFabric.readAnyFrame;
+import static dev.meshplane.relay.fabric.RawFabric.readFrame;
+import static dev.meshplane.relay.fabric.RawFabric.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,11 +21,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,8 +36,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.util.ByteString;
@@ -67,7 +70,6 @@ class FabricListenerTest {
   private static final String FWD_C2_MESSAGE =
       "01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a68656c6c6f";
 
-  private static final int PING = 0x20;
   private static final int PONG = 0x21;
   private static final int I_HAVE = 0x02;
   private static final Duration HELLO_TIMEOUT = Duration.ofMillis(400);
@@ -101,8 +103,8 @@ class FabricListenerTest {
 
   @Test
   void handBuiltHelloMatchesTheSpecVectors() {
-    assertEquals(HELLO_B1, HEX.formatHex(helloFrame(ADDRESS, TIMESTAMP, SECRET)));
-    assertEquals(HELLO_B2, HEX.formatHex(helloFrame(ADDRESS, TIMESTAMP, new byte[0])));
+    assertEquals(HELLO_B1, HEX.formatHex(hello(ADDRESS, TIMESTAMP, SECRET)));
+    assertEquals(HELLO_B2, HEX.formatHex(hello(ADDRESS, TIMESTAMP, new byte[0])));
   }
 
   @Test
@@ -206,7 +208,7 @@ class FabricListenerTest {
   void wrongSecretIsRejectedAsHmacMismatch() throws Exception {
     start(SECRET);
     byte[] other = "another-secret-of-some-length-xx".getBytes(StandardCharsets.US_ASCII);
-    assertRejected(helloFrame(ADDRESS, TIMESTAMP, other), "hmac_mismatch");
+    assertRejected(hello(ADDRESS, TIMESTAMP, other), "hmac_mismatch");
   }
 
   @Test
@@ -224,14 +226,14 @@ class FabricListenerTest {
   @Test
   void staleTimestampIsRejected() throws Exception {
     start(SECRET);
-    assertRejected(helloFrame(ADDRESS, TIMESTAMP - 301, SECRET), "stale_timestamp");
+    assertRejected(hello(ADDRESS, TIMESTAMP - 301, SECRET), "stale_timestamp");
   }
 
   @Test
   void timestampAtTheEdgeOfTheWindowIsAccepted() throws Exception {
     start(SECRET);
     try (Socket socket = connect()) {
-      write(socket, helloFrame(ADDRESS, TIMESTAMP + 300, SECRET));
+      write(socket, hello(ADDRESS, TIMESTAMP + 300, SECRET));
       write(socket, frame(PING, new byte[0]));
       assertArrayEquals(frame(PONG, new byte[0]), readFrame(socket.getInputStream()));
     }
@@ -247,7 +249,7 @@ class FabricListenerTest {
   void silencePastTheHelloTimeoutIsRejected() throws Exception {
     start(SECRET);
     try (Socket socket = connect()) {
-      assertClosed(socket);
+      assertClosedWithoutReply(socket);
     }
     awaitMetric("relay_cluster_hello_rejects", "reason", "timeout", 1);
   }
@@ -259,7 +261,7 @@ class FabricListenerTest {
       byte[] hello = HEX.parseHex(HELLO_B1);
       write(socket, java.util.Arrays.copyOf(hello, 20));
       socket.shutdownOutput();
-      assertClosed(socket);
+      assertClosedWithoutReply(socket);
     }
     awaitMetric("relay_cluster_hello_rejects", "reason", "timeout", 1);
   }
@@ -292,97 +294,10 @@ class FabricListenerTest {
   private void assertRejected(byte[] firstFrame, String reason) throws Exception {
     try (Socket socket = connect()) {
       write(socket, firstFrame);
-      assertClosed(socket);
+      assertClosedWithoutReply(socket);
     }
     awaitMetric("relay_cluster_hello_rejects", "reason", reason, 1);
     assertEquals(1, totalRejects(), "exactly one reject counted");
-  }
-
-  /** The server closed the connection without sending anything: EOF or reset. */
-  private static void assertClosed(Socket socket) throws IOException {
-    try {
-      int read = socket.getInputStream().read();
-      assertEquals(-1, read, "expected the connection to be closed without a reply");
-    } catch (SocketException reset) {
-      // Closed by reset: also a close with no reply.
-    }
-  }
-
-  /** HELLO v2 frame per relay-fabric.md §4.1; signed iff {@code secret} is non-empty. */
-  private static byte[] helloFrame(String address, long unixSeconds, byte[] secret) {
-    byte[] addr = address.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(2);
-    body.write(addr.length);
-    body.writeBytes(addr);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      body.write((int) (unixSeconds >>> shift));
-    }
-    byte[] signed = body.toByteArray();
-    ByteArrayOutputStream payload = new ByteArrayOutputStream();
-    payload.writeBytes(signed);
-    if (secret.length == 0) {
-      payload.write(0);
-    } else {
-      byte[] mac = hmacSha256(secret, signed);
-      payload.write(mac.length);
-      payload.writeBytes(mac);
-    }
-    return frame(0x00, payload.toByteArray());
-  }
-
-  private static byte[] hmacSha256(byte[] key, byte[] message) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(message);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** relay-fabric.md §2: type, uint16 BE length, payload. */
-  private static byte[] frame(int type, byte[] payload) {
-    byte[] out = new byte[3 + payload.length];
-    out[0] = (byte) type;
-    out[1] = (byte) (payload.length >>> 8);
-    out[2] = (byte) payload.length;
-    System.arraycopy(payload, 0, out, 3, payload.length);
-    return out;
-  }
-
-  /**
-   * The next frame other than PING. The node probes every new stream with one PING to learn
-   * whether the remote is a meshplane node; an openzro pod ignores it (§3), and so does this one.
-   */
-  private static byte[] readFrame(InputStream in) throws IOException {
-    while (true) {
-      byte[] frame = readAnyFrame(in);
-      if (frame[0] != PING) {
-        return frame;
-      }
-    }
-  }
-
-  private static byte[] readAnyFrame(InputStream in) throws IOException {
-    byte[] header = in.readNBytes(3);
-    assertEquals(3, header.length, "stream ended before a frame header");
-    int length = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
-    byte[] payload = in.readNBytes(length);
-    assertEquals(length, payload.length, "stream ended inside a frame");
-    return concat(header, payload);
-  }
-
-  private static void write(Socket socket, byte[] bytes) throws IOException {
-    socket.getOutputStream().write(bytes);
-    socket.getOutputStream().flush();
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = new byte[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 
   private static PeerId peerId(byte[] raw) {

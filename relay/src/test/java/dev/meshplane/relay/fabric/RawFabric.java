@@ -1,0 +1,132 @@
+package dev.meshplane.relay.fabric;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The fabric wire as a foreign pod sees it, written from relay-fabric.md alone (plain sockets,
+ * {@code javax.crypto.Mac}), sharing no code with the project's codec, so the tests that use it
+ * cannot share a misreading of the spec with the code they test.
+ */
+public final class RawFabric {
+
+  public static final int HELLO = 0x00;
+  public static final int PING = 0x20;
+
+  private RawFabric() {
+  }
+
+  /** §2: type, uint16 BE payload length, payload. */
+  public static byte[] frame(int type, byte[] payload) {
+    byte[] out = new byte[3 + payload.length];
+    out[0] = (byte) type;
+    out[1] = (byte) (payload.length >>> 8);
+    out[2] = (byte) payload.length;
+    System.arraycopy(payload, 0, out, 3, payload.length);
+    return out;
+  }
+
+  /**
+   * §4.1: HELLO v2 frame: version 2, addr_len, address, uint64 BE seconds, hmac_len, then
+   * HMAC-SHA256 over the bytes before hmac_len; signed iff {@code secret} is non-empty.
+   */
+  public static byte[] hello(String address, long unixSeconds, byte[] secret) {
+    byte[] addr = address.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream covered = new ByteArrayOutputStream();
+    covered.write(2);
+    covered.write(addr.length);
+    covered.writeBytes(addr);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      covered.write((int) (unixSeconds >>> shift));
+    }
+    byte[] signed = covered.toByteArray();
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    payload.writeBytes(signed);
+    if (secret.length == 0) {
+      payload.write(0);
+    } else {
+      byte[] tag = hmacSha256(secret, signed);
+      payload.write(tag.length);
+      payload.writeBytes(tag);
+    }
+    return frame(HELLO, payload.toByteArray());
+  }
+
+  /** Reads one whole frame, header included. */
+  public static byte[] readAnyFrame(InputStream in) throws IOException {
+    byte[] header = in.readNBytes(3);
+    assertEquals(3, header.length, "stream ended before a frame header");
+    int length = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
+    byte[] payload = in.readNBytes(length);
+    assertEquals(length, payload.length, "stream ended inside a frame");
+    return concat(header, payload);
+  }
+
+  public static byte[] readAnyFrame(Socket socket) throws IOException {
+    return readAnyFrame(socket.getInputStream());
+  }
+
+  /**
+   * The next frame other than PING. A node probes every new stream with one PING to learn whether
+   * the remote is a meshplane node; an openzro pod ignores it (§3), and so does this one.
+   */
+  public static byte[] readFrame(InputStream in) throws IOException {
+    while (true) {
+      byte[] frame = readAnyFrame(in);
+      if (frame[0] != PING) {
+        return frame;
+      }
+    }
+  }
+
+  public static byte[] readFrame(Socket socket) throws IOException {
+    return readFrame(socket.getInputStream());
+  }
+
+  /** The first frame, which must be a HELLO v2 (§4.1); returns its payload. */
+  public static byte[] readHelloPayload(Socket socket) throws IOException {
+    byte[] frame = readAnyFrame(socket);
+    assertEquals(HELLO, frame[0], "first frame is HELLO");
+    assertEquals(2, frame[3], "HELLO version");
+    return java.util.Arrays.copyOfRange(frame, 3, frame.length);
+  }
+
+  public static void write(Socket socket, byte[] bytes) throws IOException {
+    socket.getOutputStream().write(bytes);
+    socket.getOutputStream().flush();
+  }
+
+  /** The node closed the connection and sent nothing: EOF, or a reset because our bytes were unread. */
+  public static void assertClosedWithoutReply(Socket socket) throws IOException {
+    try {
+      assertEquals(-1, socket.getInputStream().read(), "expected a close without any reply");
+    } catch (SocketException reset) {
+      // Closed by reset: also no reply.
+    }
+  }
+
+  public static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static byte[] hmacSha256(byte[] key, byte[] message) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(message);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
