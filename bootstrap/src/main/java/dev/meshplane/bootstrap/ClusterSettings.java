@@ -1,12 +1,12 @@
 package dev.meshplane.bootstrap;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
+import dev.meshplane.config.SettingsReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Typed view of {@code meshplane.cluster.*}: how embedded nodes find each other and stay whole. */
 public record ClusterSettings(
@@ -23,37 +23,28 @@ public record ClusterSettings(
 
   /** {@code meshplane.cluster.discovery.method}. */
   public enum DiscoveryMethod {
-    CONFIG("config", "config"),
-    DNS("dns", "pekko-dns"),
-    KUBERNETES_API("kubernetes-api", "kubernetes-api");
+    CONFIG("config"),
+    DNS("pekko-dns"),
+    KUBERNETES_API("kubernetes-api");
 
-    private final String configValue;
     private final String pekkoMethod;
 
-    DiscoveryMethod(String configValue, String pekkoMethod) {
-      this.configValue = configValue;
+    DiscoveryMethod(String pekkoMethod) {
       this.pekkoMethod = pekkoMethod;
     }
 
     public String configValue() {
-      return configValue;
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The Pekko Discovery method name the bootstrap uses. */
     String pekkoMethod() {
       return pekkoMethod;
     }
-
-    static DiscoveryMethod parse(String value) {
-      for (DiscoveryMethod method : values()) {
-        if (method.configValue.equals(value.trim().toLowerCase(Locale.ROOT))) {
-          return method;
-        }
-      }
-      throw new IllegalArgumentException("meshplane.cluster.discovery.method: '" + value
-          + "' is not a discovery method (accepted: config, dns, kubernetes-api)");
-    }
   }
+
+  /** Split Brain Resolver strategies, as Pekko names them. */
+  private enum Strategy { KEEP_MAJORITY, STATIC_QUORUM, KEEP_OLDEST, DOWN_ALL, LEASE_MAJORITY }
 
   /** A host and port as written by an operator. */
   public record HostPort(String host, int port) {
@@ -63,101 +54,83 @@ public record ClusterSettings(
     }
   }
 
-  private static final List<String> STRATEGIES =
-      List.of("keep-majority", "static-quorum", "keep-oldest", "down-all", "lease-majority");
-
-  public static ClusterSettings fromConfig(Config root, NodeSettings node) {
-    Config c = root.getConfig("meshplane.cluster");
-    DiscoveryMethod discovery = DiscoveryMethod.parse(c.getString("discovery.method"));
-    List<HostPort> peers = parsePeers(c.getString("discovery.peers"), node.managementPort());
-    if (node.clusterMode() != ClusterMode.DISABLED && discovery == DiscoveryMethod.CONFIG && peers.isEmpty()) {
-      throw new IllegalArgumentException("meshplane.cluster.discovery.peers: empty; config discovery needs the"
-          + " management address of every node (host:port,...)");
+  /** Reads {@code meshplane.cluster}; the problems go to {@code root}. */
+  public static ClusterSettings read(SettingsReader root, NodeSettings node) {
+    SettingsReader r = root.at("meshplane.cluster");
+    DiscoveryMethod discovery = r.oneOf("discovery.method", DiscoveryMethod.class);
+    List<HostPort> peers = peers(r, node.managementPort());
+    if (node.clusterMode() != ClusterMode.DISABLED && discovery == DiscoveryMethod.CONFIG && peers.isEmpty()
+        && r.ok("discovery.peers")) {
+      r.reject("discovery.peers", "the management address of every node, host[:port],... (config discovery)");
     }
-    String nameservers = c.getString("discovery.dns.nameservers").trim();
-    List<HostPort> dnsNameservers =
-        nameservers.equals("default") ? List.of() : parseHostPorts("discovery.dns.nameservers", nameservers, 53);
-    int required = c.getInt("discovery.required-contact-points");
-    if (required < 1) {
-      throw new IllegalArgumentException("meshplane.cluster.discovery.required-contact-points: " + required
-          + " is too small (>= 1)");
-    }
-    String strategy = c.getString("split-brain-resolver.active-strategy").trim();
-    if (!STRATEGIES.contains(strategy)) {
-      throw new IllegalArgumentException("meshplane.cluster.split-brain-resolver.active-strategy: '" + strategy
-          + "' is not a strategy (accepted: " + String.join(", ", STRATEGIES) + ")");
+    List<HostPort> nameservers = List.of();
+    if (!r.string("discovery.dns.nameservers").equals("default")) {
+      nameservers = hostPorts(r, "discovery.dns.nameservers", 53);
     }
     return new ClusterSettings(
         node.clusterMode(),
         discovery,
         peers,
-        c.getString("discovery.service-name").trim(),
-        dnsNameservers,
-        c.getString("discovery.kubernetes.pod-label-selector").trim(),
-        required,
-        duration(c, "discovery.stable-margin"),
-        strategy,
-        duration(c, "split-brain-resolver.stable-after"));
+        r.string("discovery.service-name"),
+        nameservers,
+        r.string("discovery.kubernetes.pod-label-selector"),
+        r.count("discovery.required-contact-points", 1, 1_000),
+        r.duration("discovery.stable-margin"),
+        r.oneOf("split-brain-resolver.active-strategy", Strategy.class).name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        r.duration("split-brain-resolver.stable-after"));
   }
 
   /**
    * Node addresses as {@code host[:port]} or openzro's {@code nats://host:port}. A NATS route
    * port means nothing to meshplane, so such entries take the management port.
    */
-  static List<HostPort> parsePeers(String value, int managementPort) {
+  private static List<HostPort> peers(SettingsReader r, int managementPort) {
     List<HostPort> peers = new ArrayList<>();
-    for (String item : value.split(",")) {
-      String entry = item.trim();
-      if (entry.isEmpty()) {
-        continue;
+    for (String entry : r.list("discovery.peers")) {
+      Optional<HostPort> peer = entry.startsWith("nats://")
+          ? natsRouteHost(entry).map(host -> new HostPort(host, managementPort))
+          : hostPort(entry, managementPort);
+      if (peer.isEmpty()) {
+        r.reject("discovery.peers", "host[:port],... or openzro's nats://host:port routes (port 1-65535)");
+        return List.of();
       }
-      if (entry.startsWith("nats://")) {
-        String host = URI.create(entry).getHost();
-        if (host == null) {
-          throw new IllegalArgumentException("meshplane.cluster.discovery.peers: '" + entry + "' has no host");
-        }
-        peers.add(new HostPort(host, managementPort));
-      } else {
-        peers.add(parseHostPort("discovery.peers", entry, managementPort));
-      }
+      peers.add(peer.get());
     }
     return List.copyOf(peers);
   }
 
-  private static List<HostPort> parseHostPorts(String key, String value, int defaultPort) {
+  private static List<HostPort> hostPorts(SettingsReader r, String key, int defaultPort) {
     List<HostPort> result = new ArrayList<>();
-    for (String item : value.split(",")) {
-      if (!item.isBlank()) {
-        result.add(parseHostPort(key, item.trim(), defaultPort));
+    for (String entry : r.list(key)) {
+      Optional<HostPort> parsed = hostPort(entry, defaultPort);
+      if (parsed.isEmpty()) {
+        r.reject(key, "default, or host[:port],... (port 1-65535)");
+        return List.of();
       }
+      result.add(parsed.get());
     }
     return List.copyOf(result);
   }
 
-  private static HostPort parseHostPort(String key, String entry, int defaultPort) {
+  private static Optional<String> natsRouteHost(String entry) {
+    try {
+      return Optional.ofNullable(URI.create(entry).getHost());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<HostPort> hostPort(String entry, int defaultPort) {
     int colon = entry.lastIndexOf(':');
     if (colon < 0 || entry.endsWith("]")) {
-      return new HostPort(entry, defaultPort);
+      return Optional.of(new HostPort(entry, defaultPort));
     }
     String host = entry.substring(0, colon);
     try {
       int port = Integer.parseInt(entry.substring(colon + 1));
-      if (port < 1 || port > 65535 || host.isEmpty()) {
-        throw new NumberFormatException();
-      }
-      return new HostPort(host, port);
+      return port < 1 || port > 65535 || host.isEmpty() ? Optional.empty() : Optional.of(new HostPort(host, port));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("meshplane.cluster." + key + ": '" + entry
-          + "' is not host or host:port (port 1-65535)", e);
-    }
-  }
-
-  private static Duration duration(Config c, String key) {
-    try {
-      return c.getDuration(key);
-    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
-      throw new IllegalArgumentException("meshplane.cluster." + key + ": '" + c.getValue(key).unwrapped()
-          + "' is not a duration (e.g. 3s)", e);
+      return Optional.empty();
     }
   }
 }

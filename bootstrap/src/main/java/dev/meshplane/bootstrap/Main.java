@@ -1,6 +1,10 @@
 package dev.meshplane.bootstrap;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.meshplane.config.SettingProblem;
+import dev.meshplane.config.SettingsException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -8,48 +12,56 @@ import java.util.Optional;
 /**
  * {@code java -jar meshplane.jar [--config FILE]}: starts one node and runs until SIGTERM, which
  * runs coordinated shutdown (streams end with UNAVAILABLE, the node leaves, the JVM exits).
+ *
+ * <p>Exit codes: 2 for a bad command line or bad settings (every bad setting on its own line, all
+ * at once), 1 when the node cannot start for another reason (a port in use).
  */
 public final class Main {
+
+  static final int BAD_SETTINGS = 2;
+  static final int CANNOT_START = 1;
 
   private Main() {}
 
   public static void main(String[] args) {
+    int status = start(args, System.getenv(), System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /** Starts a node and returns 0 while it runs, or the exit status when it cannot start. */
+  static int start(String[] args, Map<String, String> env, PrintStream err) {
     Optional<Path> configFile;
     try {
       configFile = parseArgs(args);
     } catch (IllegalArgumentException e) {
-      System.err.println("meshplane: " + e.getMessage());
-      System.err.println("usage: meshplane run [--config FILE]");
-      System.exit(2);
-      return;
+      err.println("meshplane: " + e.getMessage());
+      err.println("usage: meshplane run [--config FILE]");
+      return BAD_SETTINGS;
     }
-
-    Map<String, String> env = System.getenv();
     Config config;
-    NodeSettings settings;
+    MeshplaneSettings settings;
     try {
       config = NodeConfig.load(configFile, env);
-      settings = NodeSettings.fromConfig(config);
+      settings = MeshplaneSettings.read(config);
     } catch (SettingsException e) {
-      exitOnSettings(e.getMessage(), env);
-      return;
-    } catch (IllegalArgumentException e) {
-      exitOnSettings(e.getMessage(), env);
-      return;
+      for (SettingProblem problem : e.problems()) {
+        err.println("meshplane: " + problem.line());
+      }
+      return BAD_SETTINGS;
     }
 
     // Before the first logger exists: logback.xml reads these.
-    System.setProperty("meshplane.log.format", settings.logFormat());
-    System.setProperty("meshplane.log.level", settings.logLevel());
-
+    System.setProperty("meshplane.log.format", settings.node().logFormat());
+    System.setProperty("meshplane.log.level", settings.node().logLevel());
     try {
-      MeshplaneNode.start(config.withFallback(
-          com.typesafe.config.ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")));
-    } catch (SettingsException e) {
-      exitOnSettings(e.getMessage(), env);
+      MeshplaneNode.start(config.withFallback(ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")),
+          settings);
+      return 0;
     } catch (RuntimeException e) {
-      System.err.println("meshplane: " + e.getMessage());
-      System.exit(1);
+      err.println("meshplane: cannot start: " + e.getMessage());
+      return CANNOT_START;
     }
   }
 
@@ -70,13 +82,5 @@ public final class Main {
       }
     }
     return config;
-  }
-
-  /** One line naming the setting (and the variable that set it), then exit 2. */
-  private static void exitOnSettings(String message, Map<String, String> env) {
-    String path = message.contains(":") ? message.substring(0, message.indexOf(':')).trim() : "";
-    String source = EnvOverrides.variableFor(path, env).map(v -> " (set by " + v + ")").orElse("");
-    System.err.println("meshplane: invalid setting " + message + source);
-    System.exit(2);
   }
 }

@@ -5,6 +5,7 @@ import dev.meshplane.actors.signal.SignalMetrics;
 import dev.meshplane.actors.signal.SignalServer;
 import dev.meshplane.actors.signal.SignalSettings;
 import dev.meshplane.bootstrap.jmx.NodeJmx;
+import dev.meshplane.config.SettingsException;
 import dev.meshplane.relay.RelayServer;
 import dev.meshplane.relay.RelaySettings;
 import dev.meshplane.relay.fabric.FabricSettings;
@@ -67,36 +68,16 @@ public final class MeshplaneNode {
    * @throws SettingsException when a setting is invalid, before anything is started
    */
   public static MeshplaneNode start(Config config) {
-    NodeSettings settings;
-    ClusterSettings cluster;
-    Optional<SignalSettings> signalSettings;
-    try {
-      settings = NodeSettings.fromConfig(config);
-      if (settings.clusterMode() == ClusterMode.EXTERNAL) {
-        throw new SettingsException("meshplane.cluster.mode: 'external' is not available in this build yet"
-            + " (accepted: disabled, embedded)");
-      }
-      cluster = ClusterSettings.fromConfig(config, settings);
-      signalSettings = settings.runs(NodeRole.SIGNAL)
-          ? Optional.of(SignalSettings.fromConfig(config)) : Optional.empty();
-    } catch (IllegalArgumentException e) {
-      throw new SettingsException(e.getMessage(), e);
-    }
-    Optional<RelaySettings> relaySettings;
-    Optional<FabricSettings> fabricSettings = Optional.empty();
-    try {
-      relaySettings = settings.runs(NodeRole.RELAY)
-          ? Optional.of(RelaySettings.fromConfig(LabRelaySecret.fillIn(config, settings))) : Optional.empty();
-      if (relaySettings.isPresent()) {
-        FabricSettings fabricConfig = FabricSettings.fromConfig(config);
-        if (fabricConfig.activeFor(settings.clusterMode() == ClusterMode.EMBEDDED)) {
-          fabricConfig.requireSecretUnlessTrusted();
-          fabricSettings = Optional.of(fabricConfig);
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      throw new SettingsException(e.getMessage(), e);
-    }
+    return start(config, MeshplaneSettings.read(config));
+  }
+
+  /** Starts a node from a fully assembled config and the settings already read from it. */
+  public static MeshplaneNode start(Config config, MeshplaneSettings all) {
+    NodeSettings settings = all.node();
+    ClusterSettings cluster = all.cluster();
+    Optional<SignalSettings> signalSettings = all.signal();
+    Optional<RelaySettings> relaySettings = all.relay().map(LabRelaySecret::fillIn);
+    Optional<FabricSettings> fabricSettings = all.fabric();
 
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "meshplane",
         NodeConfig.pekkoOverlay(settings)
@@ -151,8 +132,7 @@ public final class MeshplaneNode {
         metrics.close();
       }
       system.terminate();
-      // Listeners refuse unusable TLS files with IllegalArgumentException: a settings error.
-      throw e instanceof IllegalArgumentException ? new SettingsException(e.getMessage(), e) : e;
+      throw e;
     }
   }
 

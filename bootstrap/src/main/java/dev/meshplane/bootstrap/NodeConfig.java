@@ -3,6 +3,9 @@ package dev.meshplane.bootstrap;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.meshplane.config.EnvOverrides;
+import dev.meshplane.config.SettingProblem;
+import dev.meshplane.config.SettingsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +18,8 @@ import java.util.Optional;
  */
 public final class NodeConfig {
 
+  private static final String COMMAND_LINE = "command line";
+
   private NodeConfig() {}
 
   public static Config load(Optional<Path> file, Map<String, String> env) {
@@ -22,12 +27,13 @@ public final class NodeConfig {
     if (file.isPresent()) {
       Path path = file.get();
       if (!Files.isReadable(path)) {
-        throw new SettingsException("--config: file '" + path + "' is not readable");
+        throw new SettingsException(new SettingProblem("--config", "'" + path + "'", "a readable file", COMMAND_LINE));
       }
       try {
         fileConfig = ConfigFactory.parseFile(path.toFile());
       } catch (ConfigException e) {
-        throw new SettingsException("--config: '" + path + "' is not valid HOCON: " + e.getMessage(), e);
+        throw new SettingsException(new SettingProblem("--config", "'" + path + "'", "a HOCON file (" + e.getMessage()
+            + ")", COMMAND_LINE));
       }
     }
     try {
@@ -37,7 +43,9 @@ public final class NodeConfig {
           .withFallback(defaults())
           .resolve();
     } catch (ConfigException e) {
-      throw new SettingsException("configuration: " + e.getMessage(), e);
+      // A substitution that names nothing, or a value that cannot be merged: no single key to blame.
+      throw new SettingsException(new SettingProblem("configuration", "<unresolvable>", "a configuration whose"
+          + " substitutions resolve (" + e.getMessage() + ")", e.origin() == null ? "unknown" : e.origin().description()));
     }
   }
 

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import dev.meshplane.actors.signal.SignalSettings;
+import dev.meshplane.config.SettingProblem;
+import dev.meshplane.config.SettingsException;
 import dev.meshplane.relay.fabric.FabricSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,15 @@ class NodeSettingsTest {
   @Test
   void defaultsMatchTheDocumentedPorts() {
     Config config = load(Map.of());
-    NodeSettings node = NodeSettings.fromConfig(config);
+    MeshplaneSettings settings = MeshplaneSettings.read(config);
+    NodeSettings node = settings.node();
     assertEquals(ClusterMode.DISABLED, node.clusterMode());
     assertEquals(8558, node.managementPort());
     assertEquals(9090, node.metricsPort());
     assertEquals(25520, node.remotingPort());
-    assertEquals(10000, SignalSettings.fromConfig(config).port());
+    assertEquals(10000, settings.signal().orElseThrow().port());
+    assertTrue(settings.relay().isPresent(), "both roles by default");
+    assertTrue(settings.fabric().isEmpty(), "no fabric on a lone node");
   }
 
   @Test
@@ -36,8 +40,9 @@ class NodeSettingsTest {
     Path file = dir.resolve("node.conf");
     Files.writeString(file, "meshplane.signal.port = 11111\nmeshplane.metrics.port = 9999\n");
     Config config = NodeConfig.load(Optional.of(file), Map.of("MESHPLANE_SIGNAL_PORT", "12345"));
-    assertEquals(12345, SignalSettings.fromConfig(config).port());
-    assertEquals(9999, NodeSettings.fromConfig(config).metricsPort());
+    MeshplaneSettings settings = MeshplaneSettings.read(config);
+    assertEquals(12345, settings.signal().orElseThrow().port());
+    assertEquals(9999, settings.node().metricsPort());
   }
 
   @Test
@@ -49,55 +54,55 @@ class NodeSettingsTest {
 
   @Test
   void invalidModeNamesTheSettingAndTheAcceptedValues() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NodeSettings.fromConfig(load(Map.of("MESHPLANE_CLUSTER_MODE", "sideways"))));
-    assertEquals("meshplane.cluster.mode: 'sideways' is not a mode (accepted: disabled, embedded, external)",
-        e.getMessage());
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> MeshplaneSettings.read(load(Map.of("MESHPLANE_CLUSTER_MODE", "sideways"))));
+    assertEquals("invalid setting meshplane.cluster.mode = 'sideways' (from env MESHPLANE_CLUSTER_MODE); accepted:"
+        + " disabled, embedded, external", e.getMessage());
   }
 
   @Test
   void invalidPortsAreRejectedWithOneLine() {
-    IllegalArgumentException notNumber = assertThrows(IllegalArgumentException.class,
-        () -> SignalSettings.fromConfig(load(Map.of("MESHPLANE_SIGNAL_PORT", "ten"))));
-    assertTrue(notNumber.getMessage().startsWith("meshplane.signal.port: 'ten' is not a whole number"));
-    IllegalArgumentException outOfRange = assertThrows(IllegalArgumentException.class,
-        () -> NodeSettings.fromConfig(load(Map.of("MESHPLANE_METRICS_PORT", "70000"))));
-    assertTrue(outOfRange.getMessage().startsWith("meshplane.metrics.port: 70000 is not a port"));
-    assertEquals(Optional.of("MESHPLANE_METRICS_PORT"),
-        EnvOverrides.variableFor("meshplane.metrics.port", Map.of("MESHPLANE_METRICS_PORT", "70000")));
+    SettingsException notNumber = assertThrows(SettingsException.class,
+        () -> MeshplaneSettings.read(load(Map.of("MESHPLANE_SIGNAL_PORT", "ten"))));
+    assertEquals(new SettingProblem("meshplane.signal.port", "'ten'", "a port (1-65535, or 0 for any free port)",
+        "env MESHPLANE_SIGNAL_PORT"), notNumber.problem("meshplane.signal.port"));
+    SettingsException outOfRange = assertThrows(SettingsException.class,
+        () -> MeshplaneSettings.read(load(Map.of("MESHPLANE_METRICS_PORT", "70000"))));
+    assertEquals(new SettingProblem("meshplane.metrics.port", "'70000'", "a port (1-65535, or 0 for any free port)",
+        "env MESHPLANE_METRICS_PORT"), outOfRange.problem("meshplane.metrics.port"));
   }
 
   @Test
   void unknownRoleAndHalfConfiguredTlsAreRejected(@TempDir Path dir) throws Exception {
-    assertThrows(IllegalArgumentException.class,
-        () -> NodeSettings.fromConfig(load(Map.of("MESHPLANE_ROLES", "signal,teleport"))));
+    SettingsException role = assertThrows(SettingsException.class,
+        () -> MeshplaneSettings.read(load(Map.of("MESHPLANE_ROLES", "signal,teleport"))));
+    assertEquals("'signal,teleport'", role.problem("meshplane.roles").value());
     Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SignalSettings.fromConfig(load(Map.of("MESHPLANE_SIGNAL_TLS_CERT_FILE", cert.toString()))));
-    assertTrue(e.getMessage().contains("set both cert-file and key-file"), e.getMessage());
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> MeshplaneSettings.read(load(Map.of("MESHPLANE_SIGNAL_TLS_CERT_FILE", cert.toString()))));
+    assertTrue(e.problem("meshplane.signal.tls.key-file").accepted().contains("set together with"), e.getMessage());
   }
 
   @Test
   void pingTimeoutMustLeaveRoomToDetectAMissedAck() {
     Config config = com.typesafe.config.ConfigFactory.parseString(
         "meshplane.signal.keepalive { ping-interval = 10s, ping-timeout = 10s }").withFallback(load(Map.of()));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SignalSettings.fromConfig(config));
-    assertTrue(e.getMessage().startsWith("meshplane.signal.keepalive.ping-timeout: must divide ping-interval"),
-        e.getMessage());
+    SettingsException e = assertThrows(SettingsException.class, () -> MeshplaneSettings.read(config));
+    assertTrue(e.problem("meshplane.signal.keepalive.ping-timeout").accepted().contains("divides"), e.getMessage());
   }
 
   @Test
   void unsupportedModeStopsStartupWithASettingsError() {
     SettingsException e = assertThrows(SettingsException.class,
         () -> TestNodes.start(Map.of("meshplane.cluster.mode", "external")));
-    assertTrue(e.getMessage().startsWith("meshplane.cluster.mode:"), e.getMessage());
+    assertEquals("'external'", e.problem("meshplane.cluster.mode").value());
   }
 
   @Test
   void embeddedConfigDiscoveryNeedsPeers() {
     SettingsException e = assertThrows(SettingsException.class,
         () -> TestNodes.start(Map.of("meshplane.cluster.mode", "embedded")));
-    assertTrue(e.getMessage().startsWith("meshplane.cluster.discovery.peers: empty"), e.getMessage());
+    assertEquals("''", e.problem("meshplane.cluster.discovery.peers").value());
   }
 
   @Test
@@ -106,9 +111,10 @@ class NodeSettingsTest {
         () -> TestNodes.start(Map.of("meshplane.cluster.mode", "embedded",
             "meshplane.cluster.discovery.peers", "127.0.0.1:8558",
             "meshplane.relay.auth-secret", "relay-secret")));
-    assertTrue(e.getMessage().startsWith("meshplane.relay.fabric.secret: not set"), e.getMessage());
-    assertTrue(e.getMessage().contains("MESHPLANE_FABRIC_SECRET"), e.getMessage());
-    assertTrue(e.getMessage().contains("MESHPLANE_FABRIC_TRUSTED_BACKPLANE"), e.getMessage());
+    SettingProblem secret = e.problem("meshplane.relay.fabric.secret");
+    assertEquals("''", secret.value());
+    assertTrue(secret.accepted().contains("MESHPLANE_FABRIC_SECRET"), e.getMessage());
+    assertTrue(secret.accepted().contains("MESHPLANE_FABRIC_TRUSTED_BACKPLANE"), e.getMessage());
   }
 
   @Test
@@ -131,19 +137,19 @@ class NodeSettingsTest {
 
   @Test
   void clusterPeersAcceptHostPortsAndOpenzroNatsRoutes() {
-    Config config = load(Map.of("MESHPLANE_CLUSTER_MODE", "embedded",
+    Config config = load(Map.of("MESHPLANE_CLUSTER_MODE", "embedded", "MESHPLANE_ROLES", "signal",
         "OPENZRO_CLUSTER_PEERS", "nats://signal-0.signal-headless:6222, nats://signal-1.signal-headless:6222"));
-    NodeSettings node = NodeSettings.fromConfig(config);
-    ClusterSettings cluster = ClusterSettings.fromConfig(config, node);
+    ClusterSettings cluster = MeshplaneSettings.read(config).cluster();
     assertEquals(java.util.List.of(new ClusterSettings.HostPort("signal-0.signal-headless", 8558),
         new ClusterSettings.HostPort("signal-1.signal-headless", 8558)), cluster.peers());
     assertEquals(java.util.List.of(new ClusterSettings.HostPort("10.0.0.1", 8558),
             new ClusterSettings.HostPort("10.0.0.2", 9000)),
-        ClusterSettings.parsePeers("10.0.0.1, 10.0.0.2:9000", 8558));
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> ClusterSettings.parsePeers("10.0.0.1:notaport", 8558));
-    assertTrue(bad.getMessage().startsWith("meshplane.cluster.discovery.peers: '10.0.0.1:notaport'"), bad.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> ClusterSettings.fromConfig(
-        load(Map.of("MESHPLANE_DISCOVERY", "carrier-pigeon")), node));
+        MeshplaneSettings.read(load(Map.of("MESHPLANE_CLUSTER_PEERS", "10.0.0.1, 10.0.0.2:9000"))).cluster().peers());
+    SettingsException bad = assertThrows(SettingsException.class,
+        () -> MeshplaneSettings.read(load(Map.of("MESHPLANE_CLUSTER_PEERS", "10.0.0.1:notaport"))));
+    assertEquals("'10.0.0.1:notaport'", bad.problem("meshplane.cluster.discovery.peers").value());
+    SettingsException pigeon = assertThrows(SettingsException.class,
+        () -> MeshplaneSettings.read(load(Map.of("MESHPLANE_DISCOVERY", "carrier-pigeon"))));
+    assertEquals("'carrier-pigeon'", pigeon.problem("meshplane.cluster.discovery.method").value());
   }
 }

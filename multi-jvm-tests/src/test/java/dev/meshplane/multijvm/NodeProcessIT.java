@@ -104,8 +104,8 @@ class NodeProcessIT {
       int exit = node.awaitExit(Duration.ofSeconds(60));
       assertEquals(2, exit, node.logTail());
       assertTrue(node.logTail().contains(
-          "meshplane: invalid setting meshplane.cluster.mode: 'sideways' is not a mode "
-              + "(accepted: disabled, embedded, external) (set by MESHPLANE_CLUSTER_MODE)"), node.logTail());
+          "meshplane: invalid setting meshplane.cluster.mode = 'sideways' (from env MESHPLANE_CLUSTER_MODE); "
+              + "accepted: disabled, embedded, external"), node.logTail());
     }
   }
 }

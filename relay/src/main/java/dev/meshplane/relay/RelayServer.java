@@ -94,8 +94,8 @@ public final class RelayServer {
   public static CompletionStage<RelayServer> start(ActorSystem<?> system, RelaySettings settings,
       PrometheusRegistry registry) {
     if (!settings.hasAuthSecret()) {
-      throw new IllegalArgumentException(RelaySettings.PREFIX + ".auth-secret: not set; the relay needs the secret "
-          + "management signs relay tokens with (env MESHPLANE_RELAY_AUTH_SECRET or OZ_AUTH_SECRET)");
+      throw new IllegalArgumentException(RelaySettings.PATH + ".auth-secret: not set; the relay needs the secret "
+          + "management signs relay tokens with");
     }
     Optional<SSLContext> tls = loadTls(settings);
     RelayServer server = new RelayServer(system, settings, registry);
@@ -265,7 +265,7 @@ public final class RelayServer {
       return Optional.of(PemSslContexts.fromPemFiles(settings.tlsCertFile().orElseThrow(),
           settings.tlsKeyFile().orElseThrow()));
     } catch (Exception e) {
-      throw new IllegalArgumentException(RelaySettings.PREFIX + ".tls: cannot load " + settings.tlsCertFile().orElseThrow()
+      throw new IllegalArgumentException(RelaySettings.PATH + ".tls: cannot load " + settings.tlsCertFile().orElseThrow()
           + " / " + settings.tlsKeyFile().orElseThrow() + ": " + e.getMessage());
     }
   }

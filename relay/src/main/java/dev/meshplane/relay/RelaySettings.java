@@ -2,104 +2,114 @@ package dev.meshplane.relay;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.meshplane.config.SettingsReader;
 import dev.meshplane.protocol.relay.RelayProtocolLimits;
-import dev.meshplane.relay.config.SettingsReader;
+import dev.meshplane.protocol.tls.PemSslContexts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Typed, validated settings of the relay service, read once from the {@code meshplane.relay}
- * subtree (defaults and the reason for each in {@code reference.conf}). Invalid values fail with an
- * {@link IllegalArgumentException} whose message is one line naming the setting and what it
- * accepts.
+ * Typed, validated settings of the relay service, {@code meshplane.relay} (defaults and the reason
+ * for each in this module's {@code reference.conf}).
+ *
+ * @param host bind address of the WebSocket listener
+ * @param port configured port; 0 means any free port (see {@link RelayServer#boundPort()})
+ * @param authSecret the raw configured secret, hashed exactly once, in {@link RelayServer}; empty
+ *     when not set (the node decides whether that is allowed)
+ * @param exposedAddress configured exposed address, empty if it is derived from host and bound port
  */
-public final class RelaySettings {
+public record RelaySettings(
+    String host,
+    int port,
+    String authSecret,
+    String exposedAddress,
+    Optional<Path> tlsCertFile,
+    Optional<Path> tlsKeyFile,
+    Duration handshakeTimeout,
+    Duration healthCheckInterval,
+    Duration healthCheckTimeout,
+    int healthCheckFailureThreshold,
+    int maxConnections,
+    int peerQueueSize,
+    int maxMessageSize,
+    Duration idleTimeout,
+    Duration shutdownTimeout) {
 
-  static final String PREFIX = "meshplane.relay";
+  public static final String PATH = "meshplane.relay";
 
-  /** The Go client closes a relay connection without a HealthCheck within 35 s (§8). */
+  /** The Go client closes a relay connection without a HealthCheck within 35 s (docs/relay.md, health checks). */
   static final Duration CLIENT_HEALTH_WINDOW = Duration.ofSeconds(35);
 
-  private final String host;
-  private final int port;
-  private final String authSecret;
-  private final String exposedAddress;
-  private final Optional<Path> tlsCertFile;
-  private final Optional<Path> tlsKeyFile;
-  private final Duration handshakeTimeout;
-  private final Duration healthCheckInterval;
-  private final Duration healthCheckTimeout;
-  private final int healthCheckFailureThreshold;
-  private final int maxConnections;
-  private final int peerQueueSize;
-  private final int maxMessageSize;
-  private final Duration idleTimeout;
-  private final Duration shutdownTimeout;
+  /** Reads {@code meshplane.relay} from the whole configuration; the problems go to {@code root}. */
+  public static RelaySettings read(SettingsReader root) {
+    SettingsReader r = root.at(PATH);
+    RelaySettings settings = new RelaySettings(
+        r.host("host"),
+        r.port("port"),
+        r.secret("auth-secret"),
+        r.string("exposed-address"),
+        r.optionalFile("tls.cert-file"),
+        r.optionalFile("tls.key-file"),
+        r.duration("handshake-timeout"),
+        r.duration("health-check-interval"),
+        r.duration("health-check-timeout"),
+        r.count("health-check-failure-threshold", 1, 1_000),
+        r.count("max-connections", 1, 1_000_000),
+        r.count("peer-queue-size", 1, 1_000_000),
+        (int) r.bytes("max-message-size", RelayProtocolLimits.MAX_HANDSHAKE_SIZE, RelayProtocolLimits.MAX_MESSAGE_SIZE),
+        r.duration("idle-timeout"),
+        r.duration("shutdown-timeout"));
+    settings.check(r);
+    return settings;
+  }
 
-  private RelaySettings(Config c) {
-    host = string(c, "host");
-    if (host.isBlank()) {
-      throw invalid("host", "\"\"", "a bind address such as 0.0.0.0 or 127.0.0.1");
-    }
-    port = intIn(c, "port", 0, 65_535, "is not a port (1-65535, or 0 for any)");
-    authSecret = string(c, "auth-secret");
-    tlsCertFile = optionalPath(c, "tls.cert-file");
-    tlsKeyFile = optionalPath(c, "tls.key-file");
+  /**
+   * Reads {@code meshplane.relay} from {@code root}, taking what is missing there from this module's
+   * {@code reference.conf}: for programs that run a relay without a node (benchmarks).
+   */
+  public static RelaySettings fromConfig(Config root) {
+    Config withDefaults = root.withFallback(ConfigFactory.defaultReference(RelaySettings.class.getClassLoader()));
+    return SettingsReader.read(withDefaults.resolve(), RelaySettings::read);
+  }
+
+  private void check(SettingsReader r) {
     if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
-      throw new IllegalArgumentException(PREFIX + ".tls: cert-file and key-file must be set together (both, or neither for plain ws)");
+      r.reject(tlsCertFile.isPresent() ? "tls.key-file" : "tls.cert-file",
+          "a file set together with " + r.path(tlsCertFile.isPresent() ? "tls.cert-file" : "tls.key-file")
+              + " (both, or neither for plain ws)");
+    } else if (tlsEnabled() && r.ok("tls.cert-file", "tls.key-file")) {
+      try {
+        PemSslContexts.fromPemFiles(tlsCertFile.get(), tlsKeyFile.get());
+      } catch (Exception e) {
+        r.reject("tls.cert-file", "a PEM certificate chain whose key is tls.key-file (" + e.getMessage() + ")");
+      }
     }
-    exposedAddress = string(c, "exposed-address").strip();
     if (!exposedAddress.isEmpty()) {
       try {
         InstanceUrl.derive(exposedAddress, tlsCertFile.isPresent());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(PREFIX + ".exposed-address: " + e.getMessage()
-            + " (accepted: host:port, rel://host:port or rels://host:port)");
+        r.reject("exposed-address", "host:port, rel://host:port or rels://host:port (" + e.getMessage() + ")");
       }
     }
-    handshakeTimeout = positiveDuration(c, "handshake-timeout");
-    healthCheckInterval = positiveDuration(c, "health-check-interval");
-    if (healthCheckInterval.compareTo(CLIENT_HEALTH_WINDOW) >= 0) {
-      throw invalid("health-check-interval", c.getValue("health-check-interval").render(),
+    if (r.ok("health-check-interval") && healthCheckInterval.compareTo(CLIENT_HEALTH_WINDOW) >= 0) {
+      r.reject("health-check-interval",
           "a duration below 35s (openzro clients drop the relay after 35 s without a health check)");
     }
-    healthCheckTimeout = positiveDuration(c, "health-check-timeout");
-    if (healthCheckTimeout.compareTo(healthCheckInterval) <= 0) {
-      throw invalid("health-check-timeout", c.getValue("health-check-timeout").render(),
+    if (r.ok("health-check-interval", "health-check-timeout") && healthCheckTimeout.compareTo(healthCheckInterval) <= 0) {
+      r.reject("health-check-timeout",
           "a duration longer than health-check-interval (" + healthCheckInterval.toMillis() + " ms)");
     }
-    healthCheckFailureThreshold = intIn(c, "health-check-failure-threshold", 1, 1_000, "is not a threshold (1-1000)");
-    maxConnections = intIn(c, "max-connections", 1, 1_000_000, "is not a connection limit (1-1000000)");
-    peerQueueSize = intIn(c, "peer-queue-size", 1, 1_000_000, "is not a queue size (1-1000000)");
-    maxMessageSize = intIn(c, "max-message-size", RelayProtocolLimits.MAX_HANDSHAKE_SIZE,
-        RelayProtocolLimits.MAX_MESSAGE_SIZE, "is not a message size ("
-            + RelayProtocolLimits.MAX_HANDSHAKE_SIZE + "-" + RelayProtocolLimits.MAX_MESSAGE_SIZE + " bytes)");
-    idleTimeout = positiveDuration(c, "idle-timeout");
-    if (idleTimeout.compareTo(healthCheckInterval) <= 0) {
-      throw invalid("idle-timeout", c.getValue("idle-timeout").render(),
-          "a duration longer than health-check-interval (" + healthCheckInterval.toMillis() + " ms)");
+    if (r.ok("health-check-interval", "idle-timeout") && idleTimeout.compareTo(healthCheckInterval) <= 0) {
+      r.reject("idle-timeout", "a duration longer than health-check-interval (" + healthCheckInterval.toMillis() + " ms)");
     }
-    shutdownTimeout = positiveDuration(c, "shutdown-timeout");
   }
 
-  /**
-   * Reads {@code meshplane.relay} from {@code root}; keys missing there come from this module's
-   * {@code reference.conf}.
-   */
-  public static RelaySettings fromConfig(Config root) {
-    Config withDefaults = root.withFallback(ConfigFactory.defaultReference(RelaySettings.class.getClassLoader()));
-    return new RelaySettings(withDefaults.getConfig(PREFIX));
-  }
-
-  /** Bind address of the WebSocket listener. */
-  public String host() {
-    return host;
-  }
-
-  /** Configured port; 0 means any free port (see {@link RelayServer#boundPort()}). */
-  public int port() {
-    return port;
+  /** The same settings with {@code secret} as the auth secret (a lab node makes one up). */
+  public RelaySettings withAuthSecret(String secret) {
+    return new RelaySettings(host, port, secret, exposedAddress, tlsCertFile, tlsKeyFile, handshakeTimeout,
+        healthCheckInterval, healthCheckTimeout, healthCheckFailureThreshold, maxConnections, peerQueueSize,
+        maxMessageSize, idleTimeout, shutdownTimeout);
   }
 
   /** Whether an auth secret is configured; a relay cannot start without one. */
@@ -107,66 +117,12 @@ public final class RelaySettings {
     return !authSecret.isEmpty();
   }
 
-  /** The raw configured secret; hashed exactly once, in {@link RelayServer}. */
-  String authSecret() {
-    return authSecret;
-  }
-
-  /** Configured exposed address, empty if it is to be derived from host and bound port. */
-  public String exposedAddress() {
-    return exposedAddress;
-  }
-
   /** Whether the listener terminates TLS itself. */
   public boolean tlsEnabled() {
     return tlsCertFile.isPresent();
   }
 
-  public Optional<Path> tlsCertFile() {
-    return tlsCertFile;
-  }
-
-  public Optional<Path> tlsKeyFile() {
-    return tlsKeyFile;
-  }
-
-  public Duration handshakeTimeout() {
-    return handshakeTimeout;
-  }
-
-  public Duration healthCheckInterval() {
-    return healthCheckInterval;
-  }
-
-  public Duration healthCheckTimeout() {
-    return healthCheckTimeout;
-  }
-
-  public int healthCheckFailureThreshold() {
-    return healthCheckFailureThreshold;
-  }
-
-  public int maxConnections() {
-    return maxConnections;
-  }
-
-  public int peerQueueSize() {
-    return peerQueueSize;
-  }
-
-  public int maxMessageSize() {
-    return maxMessageSize;
-  }
-
-  public Duration idleTimeout() {
-    return idleTimeout;
-  }
-
-  public Duration shutdownTimeout() {
-    return shutdownTimeout;
-  }
-
-  /** The AuthResponse URL (§4.3) for a listener bound to {@code boundPort}. */
+  /** The AuthResponse URL (docs/relay.md) for a listener bound to {@code boundPort}. */
   String instanceUrl(int boundPort) {
     if (!exposedAddress.isEmpty()) {
       return InstanceUrl.derive(exposedAddress, tlsEnabled());
@@ -183,28 +139,5 @@ public final class RelaySettings {
         + ", health-check-failure-threshold=" + healthCheckFailureThreshold + ", max-connections=" + maxConnections
         + ", peer-queue-size=" + peerQueueSize + ", max-message-size=" + maxMessageSize
         + ", idle-timeout=" + idleTimeout + ", shutdown-timeout=" + shutdownTimeout + "]";
-  }
-
-  // ------------------------------------------------------------ readers that fail with one line
-
-  private static IllegalArgumentException invalid(String key, String value, String accepted) {
-    return new SettingsReader(ConfigFactory.empty(), PREFIX).invalid(key, value, accepted);
-  }
-
-  private static String string(Config c, String key) {
-    return new SettingsReader(c, PREFIX).string(key);
-  }
-
-  private static Optional<Path> optionalPath(Config c, String key) {
-    String value = string(c, key).strip();
-    return value.isEmpty() ? Optional.empty() : Optional.of(Path.of(value));
-  }
-
-  private static int intIn(Config c, String key, int min, int max, String problem) {
-    return new SettingsReader(c, PREFIX).intIn(key, min, max, problem);
-  }
-
-  private static Duration positiveDuration(Config c, String key) {
-    return new SettingsReader(c, PREFIX).positiveDuration(key);
   }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.meshplane.config.SettingProblem;
+import dev.meshplane.config.SettingsException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,12 +37,15 @@ class RelaySettingsTest {
 
   @Test
   void invalidPortNamesTheSettingOnOneLine() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    SettingsException e = assertThrows(SettingsException.class,
         () -> RelayTestSupport.settings(Map.of("port", 70000)));
-    assertEquals("meshplane.relay.port: 70000 is not a port (1-65535, or 0 for any)", e.getMessage());
-    IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
+    assertEquals(List.of(new SettingProblem("meshplane.relay.port", "70000", "a port (1-65535, or 0 for any free port)",
+        "hardcoded value")), e.problems());
+    assertEquals("invalid setting meshplane.relay.port = 70000 (from hardcoded value); accepted: a port (1-65535, or"
+        + " 0 for any free port)", e.getMessage());
+    SettingsException text = assertThrows(SettingsException.class,
         () -> RelayTestSupport.settings(Map.of("port", "http")));
-    assertEquals("meshplane.relay.port: \"http\" is not a port (1-65535, or 0 for any)", text.getMessage());
+    assertEquals("'http'", text.problem("meshplane.relay.port").value());
   }
 
   @ParameterizedTest
@@ -56,17 +62,18 @@ class RelaySettingsTest {
     "exposed-address       | rel://a://b     | meshplane.relay.exposed-address:",
   })
   void invalidValuesFailWithOneLineNamingTheSetting(String key, String value, String prefix) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    SettingsException e = assertThrows(SettingsException.class,
         () -> RelayTestSupport.settings(Map.of(key, value)));
-    assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("invalid setting " + prefix.replace(":", " = ")), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
   }
 
   @Test
   void tlsFilesMustComeTogether() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    SettingsException e = assertThrows(SettingsException.class,
         () -> RelayTestSupport.settings(Map.of("tls.cert-file", "/etc/relay/cert.pem")));
-    assertTrue(e.getMessage().startsWith("meshplane.relay.tls:"), e.getMessage());
+    assertTrue(e.problem("meshplane.relay.tls.key-file").accepted().contains("set together with"), e.getMessage());
   }
 
   @ParameterizedTest

@@ -1,15 +1,14 @@
 package dev.meshplane.actors.signal;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import java.nio.file.Files;
+import dev.meshplane.config.SettingsReader;
+import dev.meshplane.protocol.tls.PemSslContexts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Typed view of {@code meshplane.signal}, read once at start-up. Every check fails with one line
- * that names the setting and what it accepts, so a bad deployment stops before it serves.
+ * Typed view of {@code meshplane.signal} (defaults and the reason for each in this module's
+ * {@code reference.conf}), read once at start-up.
  */
 public record SignalSettings(
     int port,
@@ -30,112 +29,58 @@ public record SignalSettings(
 
   public static final String PATH = "meshplane.signal";
 
-  public static SignalSettings fromConfig(Config root) {
-    Config c = root.getConfig(PATH);
-    SignalSettings settings =
-        new SignalSettings(
-            port(c, "port"),
-            atLeast(c, "buffer.max-messages", 0),
-            duration(c, "buffer.max-age"),
-            atLeast(c, "connection-queue-size", 1),
-            positive(c, "attach-timeout"),
-            positive(c, "idle-passivation"),
-            optionalFile(c, "tls.cert-file"),
-            optionalFile(c, "tls.key-file"),
-            duration(c, "keepalive.ping-interval"),
-            duration(c, "keepalive.ping-timeout"),
-            duration(c, "drain-timeout"),
-            positive(c, "reattach-interval"),
-            positive(c, "send.attempt-timeout"),
-            positive(c, "send.retry-budget"),
-            new ConnectionRebalancer.Settings(
-                c.getBoolean("rebalance.enabled"),
-                fraction(c, "rebalance.tolerance"),
-                atLeast(c, "rebalance.max-per-step", 1),
-                positive(c, "rebalance.interval")));
-    if (settings.tlsCertFile.isPresent() != settings.tlsKeyFile.isPresent()) {
-      throw new IllegalArgumentException(PATH + ".tls: set both cert-file and key-file, or neither");
+  /** Reads {@code meshplane.signal} from the whole configuration; the problems go to {@code root}. */
+  public static SignalSettings read(SettingsReader root) {
+    SettingsReader r = root.at(PATH);
+    SignalSettings settings = new SignalSettings(
+        r.port("port"),
+        r.count("buffer.max-messages", 0, 1_000_000),
+        r.durationOrZero("buffer.max-age"),
+        r.count("connection-queue-size", 1, 1_000_000),
+        r.duration("attach-timeout"),
+        r.duration("idle-passivation"),
+        r.optionalFile("tls.cert-file"),
+        r.optionalFile("tls.key-file"),
+        r.durationOrZero("keepalive.ping-interval"),
+        r.durationOrZero("keepalive.ping-timeout"),
+        r.durationOrZero("drain-timeout"),
+        r.duration("reattach-interval"),
+        r.duration("send.attempt-timeout"),
+        r.duration("send.retry-budget"),
+        new ConnectionRebalancer.Settings(
+            r.bool("rebalance.enabled"),
+            r.number("rebalance.tolerance", 0, 10),
+            r.count("rebalance.max-per-step", 1, 1_000_000),
+            r.duration("rebalance.interval")));
+    settings.check(r);
+    return settings;
+  }
+
+  private void check(SettingsReader r) {
+    if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
+      r.reject(tlsCertFile.isPresent() ? "tls.key-file" : "tls.cert-file",
+          "a file set together with " + r.path(tlsCertFile.isPresent() ? "tls.cert-file" : "tls.key-file")
+              + " (both, or neither for plaintext)");
+    } else if (tlsEnabled() && r.ok("tls.cert-file", "tls.key-file")) {
+      try {
+        PemSslContexts.fromPemFiles(tlsCertFile.get(), tlsKeyFile.get());
+      } catch (Exception e) {
+        r.reject("tls.cert-file", "a PEM certificate chain whose key is tls.key-file (" + e.getMessage() + ")");
+      }
     }
-    long interval = settings.pingInterval.toMillis();
-    long timeout = settings.pingTimeout.toMillis();
-    if (interval > 0 && timeout > 0 && (interval % timeout != 0 || interval < 2 * timeout)) {
+    long interval = pingInterval.toMillis();
+    long timeout = pingTimeout.toMillis();
+    if (r.ok("keepalive.ping-interval", "keepalive.ping-timeout") && interval > 0 && timeout > 0
+        && (interval % timeout != 0 || interval < 2 * timeout)) {
       // Pekko HTTP ticks every ping-timeout and pings every interval/timeout ticks. With fewer than
       // two ticks per interval it sends a fresh ping before the old one can count as overdue, and
       // a dead peer is never detected.
-      throw new IllegalArgumentException(PATH + ".keepalive.ping-timeout: must divide ping-interval"
-          + " evenly and be at most half of it (got " + settings.pingTimeout + " and " + settings.pingInterval + ")");
+      r.reject("keepalive.ping-timeout", "a duration that divides keepalive.ping-interval (" + pingInterval
+          + ") evenly and is at most half of it");
     }
-    return settings;
   }
 
   public boolean tlsEnabled() {
     return tlsCertFile.isPresent();
-  }
-
-  static int port(Config c, String key) {
-    int value = integer(c, key);
-    if (value < 0 || value > 65535) {
-      throw new IllegalArgumentException(
-          PATH + "." + key + ": " + value + " is not a port (1-65535, or 0 for any free port)");
-    }
-    return value;
-  }
-
-  private static int atLeast(Config c, String key, int min) {
-    int value = integer(c, key);
-    if (value < min) {
-      throw new IllegalArgumentException(PATH + "." + key + ": " + value + " is too small (>= " + min + ")");
-    }
-    return value;
-  }
-
-  private static double fraction(Config c, String key) {
-    double value = c.getDouble(key);
-    if (value < 0 || value > 10) {
-      throw new IllegalArgumentException(PATH + "." + key + ": " + value + " is not a fraction (0.0-10.0, e.g. 0.2)");
-    }
-    return value;
-  }
-
-  private static int integer(Config c, String key) {
-    try {
-      return c.getInt(key);
-    } catch (ConfigException.WrongType e) {
-      throw new IllegalArgumentException(PATH + "." + key + ": '" + c.getValue(key).unwrapped()
-          + "' is not a whole number", e);
-    }
-  }
-
-  private static Duration duration(Config c, String key) {
-    try {
-      Duration d = c.getDuration(key);
-      if (d.isNegative()) {
-        throw new IllegalArgumentException(PATH + "." + key + ": must not be negative");
-      }
-      return d;
-    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
-      throw new IllegalArgumentException(PATH + "." + key + ": '" + c.getValue(key).unwrapped()
-          + "' is not a duration (e.g. 500ms, 30s, 2m)", e);
-    }
-  }
-
-  private static Duration positive(Config c, String key) {
-    Duration d = duration(c, key);
-    if (d.isZero()) {
-      throw new IllegalArgumentException(PATH + "." + key + ": must be greater than zero");
-    }
-    return d;
-  }
-
-  private static Optional<Path> optionalFile(Config c, String key) {
-    String value = c.getString(key).trim();
-    if (value.isEmpty()) {
-      return Optional.empty();
-    }
-    Path path = Path.of(value);
-    if (!Files.isReadable(path)) {
-      throw new IllegalArgumentException(PATH + "." + key + ": file '" + value + "' is not readable");
-    }
-    return Optional.of(path);
   }
 }

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.actors.signal.SignalMetrics.DropReason;
+import dev.meshplane.config.SettingsReader;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -49,10 +51,18 @@ class PeerSessionTest {
   }
 
   private static SignalSettings settings(int bufferMax) {
-    return new SignalSettings(0, bufferMax, MAX_AGE, 16, Duration.ofSeconds(5), IDLE,
-        Optional.empty(), Optional.empty(), Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(5),
-        Duration.ofSeconds(1), Duration.ofSeconds(8),
-        new ConnectionRebalancer.Settings(false, 0.2, 10, Duration.ofSeconds(5)));
+    Config config = ConfigFactory.parseMap(Map.of(
+        "meshplane.signal.port", 0,
+        "meshplane.signal.buffer.max-messages", bufferMax,
+        "meshplane.signal.buffer.max-age", MAX_AGE.toMillis() + "ms",
+        "meshplane.signal.connection-queue-size", 16,
+        "meshplane.signal.attach-timeout", "5s",
+        "meshplane.signal.idle-passivation", IDLE.toMillis() + "ms",
+        "meshplane.signal.keepalive.ping-interval", "0s",
+        "meshplane.signal.keepalive.ping-timeout", "0s",
+        "meshplane.signal.drain-timeout", "1s"))
+        .withFallback(ConfigFactory.defaultReference());
+    return SettingsReader.read(config, SignalSettings::read);
   }
 
   private ActorRef<PeerSession.Command> session(int bufferMax) {

@@ -2,90 +2,93 @@ package dev.meshplane.relay.fabric;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.meshplane.config.EnvOverrides;
+import dev.meshplane.config.SettingsReader;
 import dev.meshplane.protocol.fabric.HelloV2;
-import dev.meshplane.relay.config.SettingsReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Typed, validated settings of the inter-node fabric, read once from {@code meshplane.relay.fabric}
- * (defaults and the reason for each in the relay module's {@code reference.conf}).
+ * Typed, validated settings of the inter-node fabric, {@code meshplane.relay.fabric} (defaults and
+ * the reason for each in the relay module's {@code reference.conf}).
+ *
+ * @param announceHost the host other nodes dial, when it is not the node's host
+ * @param headless openzro's headless service name, polled for members (DNS discovery)
  */
-public final class FabricSettings {
+public record FabricSettings(
+    Enabled enabled,
+    String host,
+    int port,
+    Optional<String> announceHost,
+    String secret,
+    boolean trustedBackplane,
+    Optional<String> headless,
+    Duration discoveryInterval,
+    Duration connectTimeout,
+    Duration helloTimeout,
+    Duration lookupTimeout,
+    Duration cacheTtl,
+    Duration pingInterval,
+    Duration pingTimeout,
+    int streamQueueSize,
+    int lookupBacklog,
+    Duration redialMinBackoff,
+    Duration redialMaxBackoff) {
 
-  static final String PREFIX = "meshplane.relay.fabric";
+  public static final String PATH = "meshplane.relay.fabric";
 
   /** Whether the fabric runs; {@link #AUTO} is decided by the node from its cluster mode. */
   public enum Enabled { AUTO, ON, OFF }
 
-  private final Enabled enabled;
-  private final String host;
-  private final int port;
-  private final String announceHost;
-  private final String secret;
-  private final boolean trustedBackplane;
-  private final String headless;
-  private final Duration discoveryInterval;
-  private final Duration connectTimeout;
-  private final Duration helloTimeout;
-  private final Duration lookupTimeout;
-  private final Duration cacheTtl;
-  private final Duration pingInterval;
-  private final Duration pingTimeout;
-  private final int streamQueueSize;
-  private final int lookupBacklog;
-  private final Duration redialMinBackoff;
-  private final Duration redialMaxBackoff;
-
-  private FabricSettings(Config c) {
-    SettingsReader r = new SettingsReader(c, PREFIX);
-    String mode = r.string("enabled").strip().toUpperCase(Locale.ROOT);
-    try {
-      enabled = Enabled.valueOf(mode);
-    } catch (IllegalArgumentException e) {
-      throw r.invalid("enabled", r.describe("enabled"), "auto, on, off");
-    }
-    host = r.string("host").strip();
-    if (host.isEmpty()) {
-      throw r.invalid("host", "\"\"", "a bind address such as 0.0.0.0 or 127.0.0.1");
-    }
-    port = r.intIn("port", 0, 65_535, "is not a port (1-65535, or 0 for any)");
-    announceHost = r.string("announce-host").strip();
-    // The longest address HELLO would carry: brackets for IPv6 and a five-digit port.
-    if (HelloV2.joinHostPort(announceHost, 65_535).getBytes(StandardCharsets.UTF_8).length
-        > HelloV2.MAX_ADDRESS_LENGTH) {
-      throw r.invalid("announce-host", r.describe("announce-host"), "a host or IP whose host:port fits in 255 bytes");
-    }
-    secret = r.string("secret");
-    trustedBackplane = r.bool("trusted-backplane");
-    headless = r.string("headless").strip();
-    discoveryInterval = r.positiveDuration("discovery-interval");
-    connectTimeout = r.positiveDuration("connect-timeout");
-    helloTimeout = r.positiveDuration("hello-timeout");
-    lookupTimeout = r.positiveDuration("lookup-timeout");
-    cacheTtl = r.positiveDuration("cache-ttl");
-    pingInterval = r.positiveDuration("ping-interval");
-    pingTimeout = r.positiveDuration("ping-timeout");
-    if (pingTimeout.compareTo(pingInterval) <= 0) {
-      throw r.invalid("ping-timeout", r.describe("ping-timeout"),
-          "a duration longer than ping-interval (" + pingInterval.toMillis() + " ms)");
-    }
-    streamQueueSize = r.intIn("stream-queue-size", 16, 1_000_000, "is not a queue size (16-1000000)");
-    lookupBacklog = r.intIn("lookup-backlog", 1, 100_000, "is not a backlog size (1-100000)");
-    redialMinBackoff = r.positiveDuration("redial-min-backoff");
-    redialMaxBackoff = r.positiveDuration("redial-max-backoff");
-    if (redialMaxBackoff.compareTo(redialMinBackoff) < 0) {
-      throw r.invalid("redial-max-backoff", r.describe("redial-max-backoff"),
-          "a duration at least redial-min-backoff (" + redialMinBackoff.toMillis() + " ms)");
-    }
+  /** Reads {@code meshplane.relay.fabric} from the whole configuration; the problems go to {@code root}. */
+  public static FabricSettings read(SettingsReader root) {
+    SettingsReader r = root.at(PATH);
+    FabricSettings settings = new FabricSettings(
+        r.oneOf("enabled", Enabled.class),
+        r.host("host"),
+        r.port("port"),
+        r.optionalHost("announce-host"),
+        r.secret("secret"),
+        r.bool("trusted-backplane"),
+        Optional.of(r.string("headless")).filter(name -> !name.isEmpty()),
+        r.duration("discovery-interval"),
+        r.duration("connect-timeout"),
+        r.duration("hello-timeout"),
+        r.duration("lookup-timeout"),
+        r.duration("cache-ttl"),
+        r.duration("ping-interval"),
+        r.duration("ping-timeout"),
+        r.count("stream-queue-size", 16, 1_000_000),
+        r.count("lookup-backlog", 1, 100_000),
+        r.duration("redial-min-backoff"),
+        r.duration("redial-max-backoff"));
+    settings.check(r);
+    return settings;
   }
 
-  /** Reads {@code meshplane.relay.fabric} from {@code root}, defaults from {@code reference.conf}. */
+  /**
+   * Reads {@code meshplane.relay.fabric} from {@code root}, taking what is missing there from the
+   * relay module's {@code reference.conf}: for programs that run a fabric without a node (benchmarks).
+   */
   public static FabricSettings fromConfig(Config root) {
     Config withDefaults = root.withFallback(ConfigFactory.defaultReference(FabricSettings.class.getClassLoader()));
-    return new FabricSettings(withDefaults.getConfig(PREFIX));
+    return SettingsReader.read(withDefaults.resolve(), FabricSettings::read);
+  }
+
+  private void check(SettingsReader r) {
+    // The longest address HELLO would carry: brackets for IPv6 and a five-digit port.
+    if (announceHost.isPresent()
+        && HelloV2.joinHostPort(announceHost.get(), 65_535).getBytes(StandardCharsets.UTF_8).length
+            > HelloV2.MAX_ADDRESS_LENGTH) {
+      r.reject("announce-host", "a host or IP whose host:port fits in " + HelloV2.MAX_ADDRESS_LENGTH + " bytes");
+    }
+    if (r.ok("ping-interval", "ping-timeout") && pingTimeout.compareTo(pingInterval) <= 0) {
+      r.reject("ping-timeout", "a duration longer than ping-interval (" + pingInterval.toMillis() + " ms)");
+    }
+    if (r.ok("redial-min-backoff", "redial-max-backoff") && redialMaxBackoff.compareTo(redialMinBackoff) < 0) {
+      r.reject("redial-max-backoff", "a duration at least redial-min-backoff (" + redialMinBackoff.toMillis() + " ms)");
+    }
   }
 
   /**
@@ -96,95 +99,32 @@ public final class FabricSettings {
     return switch (enabled) {
       case ON -> true;
       case OFF -> false;
-      case AUTO -> clustered || !headless.isEmpty();
+      case AUTO -> clustered || headless.isPresent();
     };
   }
 
   /**
-   * Refuses an unauthenticated fabric unless the operator said the backplane is trusted.
-   *
-   * @throws IllegalArgumentException with a one-line message naming the settings and variables
+   * Refuses an unauthenticated fabric unless the operator said the backplane is trusted: without a
+   * secret anybody who reaches the fabric port can inject packets for any peer.
    */
-  public void requireSecretUnlessTrusted() {
+  public void requireSecretUnlessTrusted(SettingsReader root) {
     if (secret.isEmpty() && !trustedBackplane) {
-      throw new IllegalArgumentException(PREFIX + ".secret: not set, and the fabric is on (several relay nodes): "
-          + "without it anybody reaching the fabric port can inject packets for any peer. Set the same secret on "
-          + "every node (env MESHPLANE_FABRIC_SECRET or OZ_CLUSTER_AUTH_SECRET), or declare the network between "
-          + "nodes trusted (MESHPLANE_FABRIC_TRUSTED_BACKPLANE=true)");
+      root.at(PATH).reject("secret", "the same secret on every relay node, as the fabric is on (set "
+          + String.join(" or ", EnvOverrides.variablesFor(PATH + ".secret")) + "), or declare the network between "
+          + "nodes trusted (" + String.join(" or ", EnvOverrides.variablesFor(PATH + ".trusted-backplane")) + "=true)");
     }
   }
 
-  public Enabled enabled() {
-    return enabled;
-  }
-
-  public String host() {
-    return host;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  /** The configured announce host; empty means "use the node's host". */
-  public Optional<String> announceHost() {
-    return announceHost.isEmpty() ? Optional.empty() : Optional.of(announceHost);
-  }
-
-  /** The HELLO key: the secret's UTF-8 bytes, as-is (relay-fabric.md §1); empty for unsigned. */
+  /** The HELLO key: the secret's UTF-8 bytes, as-is (as openzro, relay/server/clusterboot.go); empty for unsigned. */
   public byte[] secretBytes() {
     return secret.getBytes(StandardCharsets.UTF_8);
   }
 
-  public boolean trustedBackplane() {
-    return trustedBackplane;
-  }
-
-  public Optional<String> headless() {
-    return headless.isEmpty() ? Optional.empty() : Optional.of(headless);
-  }
-
-  public Duration discoveryInterval() {
-    return discoveryInterval;
-  }
-
-  public Duration connectTimeout() {
-    return connectTimeout;
-  }
-
-  public Duration helloTimeout() {
-    return helloTimeout;
-  }
-
-  public Duration lookupTimeout() {
-    return lookupTimeout;
-  }
-
-  public Duration cacheTtl() {
-    return cacheTtl;
-  }
-
-  public Duration pingInterval() {
-    return pingInterval;
-  }
-
-  public Duration pingTimeout() {
-    return pingTimeout;
-  }
-
-  public int streamQueueSize() {
-    return streamQueueSize;
-  }
-
-  public int lookupBacklog() {
-    return lookupBacklog;
-  }
-
-  public Duration redialMinBackoff() {
-    return redialMinBackoff;
-  }
-
-  public Duration redialMaxBackoff() {
-    return redialMaxBackoff;
+  /** Never prints the secret. */
+  @Override
+  public String toString() {
+    return "FabricSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", announce-host="
+        + announceHost.orElse("") + ", secret=" + (secret.isEmpty() ? "<empty>" : "<set>") + ", trusted-backplane="
+        + trustedBackplane + ", headless=" + headless.orElse("") + "]";
   }
 }

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.meshplane.config.SettingProblem;
+import dev.meshplane.config.SettingsException;
+import dev.meshplane.config.SettingsReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,20 @@ class FabricSettingsTest {
       map.put("meshplane.relay.fabric." + keyValues[i], keyValues[i + 1]);
     }
     return FabricSettings.fromConfig(ConfigFactory.parseMap(map));
+  }
+
+  /** Reads the settings and applies the secret rule, as a node with the fabric on does. */
+  private static FabricSettings requiringSecret(Object... keyValues) {
+    Map<String, Object> map = new HashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      map.put("meshplane.relay.fabric." + keyValues[i], keyValues[i + 1]);
+    }
+    Config config = ConfigFactory.parseMap(map).withFallback(ConfigFactory.defaultReference()).resolve();
+    return SettingsReader.read(config, r -> {
+      FabricSettings fabric = FabricSettings.read(r);
+      fabric.requireSecretUnlessTrusted(r);
+      return fabric;
+    });
   }
 
   @Test
@@ -80,21 +99,21 @@ class FabricSettingsTest {
 
   @Test
   void missingSecretIsRefusedWithAMessageNamingTheVariables() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> settings().requireSecretUnlessTrusted());
-    assertTrue(e.getMessage().startsWith("meshplane.relay.fabric.secret"), e.getMessage());
-    assertTrue(e.getMessage().contains("MESHPLANE_FABRIC_SECRET"), e.getMessage());
-    assertTrue(e.getMessage().contains("OZ_CLUSTER_AUTH_SECRET"), e.getMessage());
-    assertFalse(e.getMessage().contains("\n"), "one line");
+    SettingsException e = assertThrows(SettingsException.class, () -> requiringSecret());
+    assertEquals(1, e.problems().size(), e.getMessage());
+    SettingProblem problem = e.problem("meshplane.relay.fabric.secret");
+    assertTrue(problem.accepted().contains("MESHPLANE_FABRIC_SECRET"), problem.line());
+    assertTrue(problem.accepted().contains("OZ_CLUSTER_AUTH_SECRET"), problem.line());
+    assertTrue(problem.accepted().contains("MESHPLANE_FABRIC_TRUSTED_BACKPLANE"), problem.line());
+    assertFalse(problem.line().contains("\n"), "one line");
   }
 
   @Test
   void secretOrTrustedBackplaneSatisfiesTheRule() {
-    assertDoesNotThrow(() -> settings("secret", "s3cret").requireSecretUnlessTrusted());
-    assertDoesNotThrow(() -> settings("trusted-backplane", true).requireSecretUnlessTrusted());
-    assertDoesNotThrow(() -> settings("trusted-backplane", "true").requireSecretUnlessTrusted());
-    assertThrows(IllegalArgumentException.class,
-        () -> settings("trusted-backplane", false).requireSecretUnlessTrusted());
+    assertDoesNotThrow(() -> requiringSecret("secret", "s3cret"));
+    assertDoesNotThrow(() -> requiringSecret("trusted-backplane", true));
+    assertDoesNotThrow(() -> requiringSecret("trusted-backplane", "true"));
+    assertThrows(SettingsException.class, () -> requiringSecret("trusted-backplane", false));
   }
 
   @ParameterizedTest(name = "{0} = {1}")
@@ -119,32 +138,33 @@ class FabricSettingsTest {
       "trusted-backplane  | perhaps",
   })
   void invalidValueNamesTheFullKey(String key, String value) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings(key, value));
-    assertTrue(e.getMessage().startsWith("meshplane.relay.fabric." + key + ":"), e.getMessage());
+    SettingsException e = assertThrows(SettingsException.class, () -> settings(key, value));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertEquals("meshplane.relay.fabric." + key, e.problems().get(0).key(), e.getMessage());
   }
 
   @Test
   void pingTimeoutMustExceedPingInterval() {
     for (String timeout : new String[] {"5s", "4s"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+      SettingsException e = assertThrows(SettingsException.class,
           () -> settings("ping-interval", "5s", "ping-timeout", timeout));
-      assertTrue(e.getMessage().startsWith("meshplane.relay.fabric.ping-timeout:"), e.getMessage());
+      assertEquals(List.of("meshplane.relay.fabric.ping-timeout"), e.problems().stream().map(SettingProblem::key).toList());
     }
     assertEquals(Duration.ofSeconds(6), settings("ping-interval", "5s", "ping-timeout", "6s").pingTimeout());
   }
 
   @Test
   void redialMaximumMustNotBeBelowTheMinimum() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    SettingsException e = assertThrows(SettingsException.class,
         () -> settings("redial-min-backoff", "2s", "redial-max-backoff", "1s"));
-    assertTrue(e.getMessage().startsWith("meshplane.relay.fabric.redial-max-backoff:"), e.getMessage());
+    assertEquals(List.of("meshplane.relay.fabric.redial-max-backoff"), e.problems().stream().map(SettingProblem::key).toList());
   }
 
   @Test
   void announceHostThatCannotFitAHelloIsRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    SettingsException e = assertThrows(SettingsException.class,
         () -> settings("announce-host", "h".repeat(250)));
-    assertTrue(e.getMessage().startsWith("meshplane.relay.fabric.announce-host:"), e.getMessage());
+    assertEquals(List.of("meshplane.relay.fabric.announce-host"), e.problems().stream().map(SettingProblem::key).toList());
     assertEquals(Optional.of("10.0.0.7"), settings("announce-host", "10.0.0.7").announceHost());
   }
 

@@ -1,11 +1,12 @@
-package dev.meshplane.bootstrap;
+package dev.meshplane.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * Environment variables that override settings. Operators and the multi-node tests drive nodes
@@ -13,6 +14,9 @@ import java.util.Optional;
  * the openzro name for the same setting.
  */
 public final class EnvOverrides {
+
+  /** How a value set by a variable describes its origin: {@code env NAME}. */
+  static final String ORIGIN = "env ";
 
   /** Variable → setting path, in precedence order (earlier wins for the same path). */
   static final Map<String, String> VARIABLES = table(
@@ -61,28 +65,25 @@ public final class EnvOverrides {
 
   private EnvOverrides() {}
 
-  /** The overrides present in {@code env}, as a config to put in front of the others. */
+  /**
+   * The overrides present in {@code env}, as a config to put in front of the others. Each value's
+   * origin names its variable, so a rejected value says which variable set it.
+   */
   public static Config from(Map<String, String> env) {
-    Map<String, Object> values = new LinkedHashMap<>();
-    VARIABLES.forEach((variable, path) -> {
-      String value = env.get(variable);
-      if (value != null && !values.containsKey(path)) {
-        values.put(path, value);
+    Config result = ConfigFactory.empty();
+    Set<String> taken = new HashSet<>();
+    for (Map.Entry<String, String> entry : VARIABLES.entrySet()) {
+      String value = env.get(entry.getKey());
+      if (value != null && taken.add(entry.getValue())) {
+        result = result.withFallback(ConfigFactory.parseMap(Map.of(entry.getValue(), value), ORIGIN + entry.getKey()));
       }
-    });
-    return ConfigFactory.parseMap(values, "environment variables");
+    }
+    return result;
   }
 
-  /** The variable that set {@code path} in {@code env}, to name it in error messages. */
-  public static Optional<String> variableFor(String path, Map<String, String> env) {
-    return VARIABLES.entrySet().stream()
-        .filter(e -> e.getValue().equals(path) && env.containsKey(e.getKey()))
-        .map(Map.Entry::getKey)
-        .findFirst();
-  }
-
-  public static List<String> names() {
-    return List.copyOf(VARIABLES.keySet());
+  /** The variables that set {@code path}, in precedence order: for messages about a missing value. */
+  public static List<String> variablesFor(String path) {
+    return VARIABLES.entrySet().stream().filter(e -> e.getValue().equals(path)).map(Map.Entry::getKey).toList();
   }
 
   private static Map<String, String> table(String... pairs) {
