@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Derives the instance URL sent in the AuthResponse from the configured exposed address, with the
- * rules of spec §4.3. Clients compare the result byte-for-byte with relay addresses other peers
+ * rules of openzro's relay server (docs/relay.md, Instance URL). Clients compare the result byte-for-byte with relay addresses other peers
  * advertise, so the derivation must be deterministic and identical on every node.
  */
 final class InstanceUrl {

@@ -37,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One peer's WebSocket connection: the handshake, the per-message rules of spec §6 and §9, the
- * health-check timers of §8 and the outbound queues.
+ * One peer's WebSocket connection: the handshake, the per-message rules (openzro relay/server/peer.go),
+ * the health-check timers (openzro relay/healthcheck) and the outbound queues.
  *
  * <p>Inbound messages are handled one at a time on the connection's own stream, so a connection's
  * state needs no lock on its read side. Other connections reach this one only through {@link
@@ -83,7 +83,7 @@ final class PeerConnection {
   /** Set when the HTTP layer materializes {@link #flow()}; no message can arrive before that. */
   private volatile Outbound outbound;
   private volatile PeerId peerId;
-  /** {@code 01 03 ‖ own ID}: prepended to payloads delivered from this peer (§6.1 step 3). */
+  /** {@code 01 03 ‖ own ID}: prepended to payloads delivered from this peer (openzro relay/messages). */
   private volatile ByteString deliveryPrefix;
   private volatile long lastTransportNanos;
   private volatile boolean healthCheckAnswered;
@@ -95,7 +95,7 @@ final class PeerConnection {
     this.runtime = runtime;
     this.remote = remote;
     this.interest = new PeerInterest(this, runtime.store(), runtime.remote());
-    // New peers start idle (§11): their last activity lies before the active window.
+    // New peers start idle (as openzro's relay metrics count them): their last activity lies before the active window.
     this.lastTransportNanos = openedNanos - RelayMetrics.ACTIVE_WINDOW_NANOS - 1;
   }
 
@@ -235,7 +235,7 @@ final class PeerConnection {
     peerId.writeTo(prefix, HEADER_SIZE);
     deliveryPrefix = ByteString.fromArrayUnsafe(prefix);
 
-    // AuthResponse goes first, then the peer becomes reachable (§4.1 recommendation): nothing
+    // AuthResponse goes first, then the peer becomes reachable : nothing
     // can be queued for it before it is registered, and control is preferred over transport.
     offerControl(runtime.authResponse());
     runtime.metrics().peerConnected();
@@ -312,7 +312,7 @@ final class PeerConnection {
         close(CloseReason.CLIENT_CLOSE);
       }
       case SUBSCRIBE_PEER_STATE, UNSUBSCRIBE_PEER_STATE -> onPeerState(bytes);
-      // A repeated handshake is accepted by the type check and ignored (§4.4).
+      // A repeated handshake is accepted by the type check and ignored, as openzro's server does.
       default -> log.debug("Ignoring {} from authenticated peer [{}]", type, peerId);
     }
   }
@@ -334,7 +334,7 @@ final class PeerConnection {
     }
   }
 
-  /** §6.1: read the destination, rewrite the slot to our own ID, hand it over or drop it. */
+  /** Read the destination, rewrite the slot to our own ID, hand it over or drop it. */
   private void forward(ByteString data) {
     int size = data.size();
     runtime.metrics().received(size);
@@ -402,7 +402,7 @@ final class PeerConnection {
     }
   }
 
-  // ------------------------------------------------------------ health checks (§8)
+  // ------------------------------------------------------------ health checks
 
   private void startHealthChecks() {
     RelaySettings settings = runtime.settings();
@@ -428,7 +428,7 @@ final class PeerConnection {
 
   // ------------------------------------------------------------ closing
 
-  /** Server shutdown: Close goes out first (§6.2), queued messages drain, then the socket closes. */
+  /** Server shutdown: Close goes out first, queued messages drain, then the socket closes. */
   void shutdown() {
     if (state.get() == State.AUTHENTICATED) {
       offerControl(CLOSE);

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection's peer-state subscriptions (spec §7.2): {@code onlineInterest} is one-shot (an
+ * One connection's peer-state subscriptions (openzro relay/server/store): {@code onlineInterest} is one-shot (an
  * online event consumes it), {@code offlineInterest} lasts until unsubscribed. All methods hold the
  * instance lock, like the Go listener's mutex, so an online reply and an offline notification to
  * the same subscriber never interleave. Nothing here blocks: messages go to the owner's bounded
@@ -64,7 +64,7 @@ final class PeerInterest {
       if (store.contains(id)) {
         online.add(id);
       } else {
-        // relay-fabric.md §7.3: a peer owned by another node counts as online. The answer comes
+        // As openzro relay/server/cluster_fwd.go: a peer owned by another node counts as online. The answer comes
         // later and is delivered like a local peer coming online (once per subscription).
         remote.get().isOnline(id).thenAccept(elsewhere -> {
           if (elsewhere) {

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The node-local peer store (spec §7.1) plus the reverse index of peer-state subscriptions.
+ * The node-local peer store (openzro relay/server/store/store.go) plus the reverse index of peer-state subscriptions.
  *
  * <p>Why a {@link ConcurrentHashMap} and not an actor: the store is read once per forwarded packet
  * from every connection's stream. A lock-free {@code get} on the sender's own thread keeps that
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection and are single atomic map operations, so there is no multi-step state an actor would
  * have to protect. Replacement is {@code put} (returns the old connection to close) and removal is
  * {@code remove(id, connection)}, so a replaced connection's teardown can never remove its
- * successor — exactly the rule of §7.1.
+ * successor — exactly openzro's rule.
  *
  * <p>The watcher index maps a peer ID to the connections subscribed to it, so an online or offline
  * event touches only interested subscribers instead of every connection.

@@ -13,25 +13,25 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The relay's Prometheus metrics. Names starting {@code relay_} are openzro's (spec §11), so
+ * The relay's Prometheus metrics. Names starting {@code relay_} are openzro's (openzro relay/metrics; listed in docs/relay.md, Metrics), so
  * existing dashboards keep working; {@code meshplane_relay_} ones are ours (handshake results,
  * forwarded messages, drops and closes by reason). Per-packet counters are resolved to their data
  * points once, so the forwarding path does no label lookups.
  */
 final class RelayMetrics {
 
-  /** Bucket bounds of openzro's two timing histograms, in milliseconds (§11). */
+  /** Bucket bounds of openzro's two timing histograms, in milliseconds. */
   private static final double[] TIME_BUCKETS_MS = {0.1, 0.5, 1, 5, 10, 50, 100, 500, 1000, 5000, 10000};
 
   /** Why a message was not delivered. */
   enum Drop {
-    /** Destination not connected to this node, and no fabric to other nodes (a lone node, §6.1 step 5). */
+    /** Destination not connected to this node, and no fabric to other nodes (a lone node). */
     NO_DESTINATION,
     /** Destination's outbound queue full: it reads slower than it is sent to. */
     QUEUE_FULL,
     /** Destination connection already closing. */
     DESTINATION_CLOSED,
-    /** Transport shorter than 38 bytes or a peer-state list of bad length: ignored (§9). */
+    /** Transport shorter than 38 bytes or a peer-state list of bad length: ignored, as openzro does. */
     MALFORMED,
     /** Control message (health check, peer state) not queued because the peer stopped reading. */
     CONTROL_QUEUE_FULL;
@@ -102,7 +102,7 @@ final class RelayMetrics {
     handshakeByResult.put("ok", handshakes.labelValues("ok"));
   }
 
-  /** "Active" per openzro: transport traffic within the last 30 s (§11). */
+  /** "Active" per openzro: transport traffic within the last 30 s. */
   static final long ACTIVE_WINDOW_NANOS = 30_000_000_000L;
 
   /** Registers every metric on {@code registry}; the activity gauges read {@code store} when scraped. */

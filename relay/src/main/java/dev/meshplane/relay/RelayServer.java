@@ -44,7 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay service on one node: a WebSocket listener on {@code /relay} (spec §1) whose
+ * The relay service on one node: a WebSocket listener on {@code /relay} (openzro relay/server; docs/relay.md) whose
  * connections authenticate with a relay token and then exchange transport messages through the
  * local peer store. Start with {@link #start}, stop with {@link #stop}.
  */
@@ -52,7 +52,7 @@ public final class RelayServer {
 
   private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
 
-  /** The only path openzro clients use; they force it regardless of the configured URL (§1). */
+  /** The only path openzro clients use; they force it regardless of the configured URL. */
   public static final String PATH = "/relay";
 
   /**
@@ -80,7 +80,7 @@ public final class RelayServer {
     this.settings = settings;
     this.materializer = Materializer.matFromSystem(system);
     this.store = new PeerStore();
-    // The one place the configured secret becomes the HMAC key: SHA-256 of it, as openzro (§5).
+    // The one place the configured secret becomes the HMAC key: SHA-256 of it, as openzro (relay/auth).
     this.tokens = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(settings.authSecret()));
     this.metrics = RelayMetrics.register(registry, store);
   }
@@ -118,7 +118,7 @@ public final class RelayServer {
     return binding.localAddress().getPort();
   }
 
-  /** The URL sent to peers in every AuthResponse (§4.3). */
+  /** The URL sent to peers in every AuthResponse (docs/relay.md, Instance URL). */
   public String instanceUrl() {
     return settings.instanceUrl(boundPort());
   }
@@ -156,7 +156,7 @@ public final class RelayServer {
   }
 
   /**
-   * Stops accepting connections, sends Close to every peer (§6.2), waits up to
+   * Stops accepting connections, sends Close to every peer, waits up to
    * {@code shutdown-timeout} for them to go, cuts the rest, and unregisters the metrics.
    */
   public CompletionStage<Done> stop() {
@@ -245,7 +245,7 @@ public final class RelayServer {
     return ServerSettings.create(overrides.withFallback(system.settings().config()));
   }
 
-  /** {@code X-Real-Ip}:{@code X-Real-Port} when a proxy set both (as the Go server, §1), else the TCP peer. */
+  /** {@code X-Real-Ip}:{@code X-Real-Port} when a proxy set both (as the Go server), else the TCP peer. */
   private static String remoteOf(HttpRequest request) {
     Optional<HttpHeader> ip = request.getHeader("X-Real-Ip");
     Optional<HttpHeader> port = request.getHeader("X-Real-Port");

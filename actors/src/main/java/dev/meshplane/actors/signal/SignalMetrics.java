@@ -7,7 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * Signal metrics of one node. Names and labels follow openzro's signal server
- * (shared/spec/signal.md §10) so existing dashboards keep working; what openzro has no name for
+ * (openzro signal/metrics; listed in README.md) so existing dashboards keep working; what openzro has no name for
  * is prefixed {@code signal_}.
  */
 public final class SignalMetrics {
