@@ -2,6 +2,7 @@ package dev.meshplane.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -70,6 +72,14 @@ public final class SettingsReader {
       throw new SettingsException(reader.problems);
     }
     return result;
+  }
+
+  /**
+   * As {@link #read}, with what {@code root} lacks taken from the {@code reference.conf} files that
+   * {@code module}'s class loader sees: for programs that run one service without a node.
+   */
+  public static <T> T readOverDefaults(Config root, Class<?> module, Function<SettingsReader, T> settings) {
+    return read(root.withFallback(ConfigFactory.defaultReference(module.getClassLoader())).resolve(), settings);
   }
 
   /** A reader for the subtree at {@code path} (relative to this one) that shares the problem list. */
@@ -128,38 +138,14 @@ public final class SettingsReader {
 
   /** A size in bytes in {@code [min, max]}: {@code 8820}, {@code 64KiB}, {@code 8m}. */
   public long bytes(String key, long min, long max) {
-    String accepted = "a size in bytes from " + min + " to " + max + " (e.g. 8820, 64KiB, 8MiB)";
-    if (!present(key)) {
-      return missing(key, accepted, min);
-    }
-    try {
-      long value = root.getBytes(path(key));
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (ConfigException e) {
-      // reported below
-    }
-    reject(key, accepted);
-    return min;
+    return checked(key, "a size in bytes from " + min + " to " + max + " (e.g. 8820, 64KiB, 8MiB)", min,
+        root::getBytes, value -> value >= min && value <= max);
   }
 
   /** A decimal number in {@code [min, max]}. */
   public double number(String key, double min, double max) {
-    String accepted = "a number from " + min + " to " + max;
-    if (!present(key)) {
-      return missing(key, accepted, min);
-    }
-    try {
-      double value = root.getDouble(path(key));
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (ConfigException e) {
-      // reported below
-    }
-    reject(key, accepted);
-    return min;
+    return checked(key, "a number from " + min + " to " + max, min, root::getDouble,
+        value -> value >= min && value <= max);
   }
 
   /** A duration greater than zero. */
@@ -174,16 +160,7 @@ public final class SettingsReader {
 
   /** {@code true}/{@code false} (also on/off, yes/no). */
   public boolean bool(String key) {
-    String accepted = "true or false";
-    if (!present(key)) {
-      return missing(key, accepted, false);
-    }
-    try {
-      return root.getBoolean(path(key));
-    } catch (ConfigException e) {
-      reject(key, accepted);
-      return false;
-    }
+    return checked(key, "true or false", false, root::getBoolean, value -> true);
   }
 
   /** One constant of {@code type}, written in lower case with {@code -} for {@code _}. */
@@ -246,6 +223,39 @@ public final class SettingsReader {
     return Optional.of(file);
   }
 
+  /** Two files that go together, such as a certificate and its key. */
+  public record FilePair(Path first, Path second) {}
+
+  /** What makes two files usable together; throws with a reason when they are not. */
+  @FunctionalInterface
+  public interface PairCheck {
+    void check(Path first, Path second) throws Exception;
+  }
+
+  /**
+   * Two readable files set together, or neither (both empty), that pass {@code check} (for
+   * example, a certificate and key that load): {@code accepted} says what the check wants.
+   */
+  public Optional<FilePair> filePair(String firstKey, String secondKey, String accepted, PairCheck check) {
+    Optional<Path> first = optionalFile(firstKey);
+    Optional<Path> second = optionalFile(secondKey);
+    if (first.isPresent() && second.isPresent()) {
+      if (ok(firstKey, secondKey)) {
+        try {
+          check.check(first.get(), second.get());
+        } catch (Exception e) {
+          reject(firstKey, accepted + " (" + e.getMessage() + ")");
+        }
+      }
+      return Optional.of(new FilePair(first.get(), second.get()));
+    }
+    if (first.isPresent() != second.isPresent()) {
+      String missing = first.isPresent() ? secondKey : firstKey;
+      reject(missing, "a file set together with " + path(first.isPresent() ? firstKey : secondKey) + ", or neither");
+    }
+    return Optional.empty();
+  }
+
   /**
    * Records a problem with the value {@code key} has, for checks a typed reader cannot make (a
    * value that must exceed another setting, two settings that go together).
@@ -263,39 +273,37 @@ public final class SettingsReader {
   // ------------------------------------------------------------------------------------------
 
   private Duration duration(String key, boolean zeroAllowed) {
-    String accepted = (zeroAllowed ? "a duration of zero or more" : "a duration greater than zero")
-        + " (e.g. 500ms, 10s, 2m)";
-    if (!present(key)) {
-      return missing(key, accepted, Duration.ofSeconds(1));
-    }
-    try {
-      Duration value = root.getDuration(path(key));
-      if (!value.isNegative() && (zeroAllowed || !value.isZero())) {
-        return value;
-      }
-    } catch (ConfigException e) {
-      // reported below
-    }
-    reject(key, accepted);
-    return Duration.ofSeconds(1);
+    return checked(key, (zeroAllowed ? "a duration of zero or more" : "a duration greater than zero")
+        + " (e.g. 500ms, 10s, 2m)", Duration.ofSeconds(1), root::getDuration,
+        value -> !value.isNegative() && (zeroAllowed || !value.isZero()));
   }
 
   private long whole(String key, long min, long max, String accepted) {
+    // getLong would quietly truncate 1.5 to 1.
+    Number number = checked(key, accepted, min, root::getNumber,
+        value -> (value instanceof Integer || value instanceof Long) && value.longValue() >= min
+            && value.longValue() <= max);
+    return number.longValue();
+  }
+
+  /**
+   * The value at {@code key} as {@code get} reads it, if {@code valid}; otherwise a problem and
+   * {@code standIn}.
+   */
+  private <T> T checked(String key, String accepted, T standIn, Function<String, T> get, Predicate<T> valid) {
     if (!present(key)) {
-      return missing(key, accepted, min);
+      return missing(key, accepted, standIn);
     }
     try {
-      // getLong would quietly truncate 1.5 to 1.
-      Number number = root.getNumber(path(key));
-      if ((number instanceof Integer || number instanceof Long)
-          && number.longValue() >= min && number.longValue() <= max) {
-        return number.longValue();
+      T value = get.apply(path(key));
+      if (valid.test(value)) {
+        return value;
       }
     } catch (ConfigException e) {
-      // reported below
+      // the value has the wrong type: reported below like a value out of range
     }
     reject(key, accepted);
-    return min;
+    return standIn;
   }
 
   private String rawString(String key, String accepted) {

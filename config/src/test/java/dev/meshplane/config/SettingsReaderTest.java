@@ -137,6 +137,25 @@ class SettingsReaderTest {
   }
 
   @Test
+  void filePairsComeTogetherAndPassTheirCheck(@TempDir Path dir) throws IOException {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+    Path key = Files.writeString(dir.resolve("key.pem"), "y");
+    String both = "c = \"" + cert + "\"\nk = \"" + key + "\"";
+    SettingsReader.PairCheck accept = (first, second) -> { };
+    assertEquals(Optional.of(new SettingsReader.FilePair(cert, key)),
+        read(both, r -> r.filePair("c", "k", "loadable", accept)));
+    assertEquals(Optional.empty(), read("c = \"\"\nk = \"\"", r -> r.filePair("c", "k", "loadable", accept)));
+    SettingProblem alone = refused("c = \"" + cert + "\"\nk = \"\"", r -> r.filePair("c", "k", "loadable", accept));
+    assertEquals("k", alone.key());
+    assertEquals("a file set together with c, or neither", alone.accepted());
+    SettingProblem unusable = refused(both, r -> r.filePair("c", "k", "a key that fits", (first, second) -> {
+      throw new IllegalArgumentException("the key does not match");
+    }));
+    assertEquals("c", unusable.key());
+    assertEquals("a key that fits (the key does not match)", unusable.accepted());
+  }
+
+  @Test
   void aSecretIsReturnedRawAndNeverShown() {
     assertEquals(" s3cret ", read("s = \" s3cret \"", r -> r.secret("s")));
     SettingProblem problem = refused("s = hunter2", r -> {

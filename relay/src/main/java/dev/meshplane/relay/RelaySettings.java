@@ -1,8 +1,8 @@
 package dev.meshplane.relay;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.config.SettingsReader;
+import dev.meshplane.config.SettingsReader.FilePair;
 import dev.meshplane.protocol.relay.RelayProtocolLimits;
 import dev.meshplane.protocol.tls.PemSslContexts;
 import java.nio.file.Path;
@@ -36,6 +36,8 @@ public record RelaySettings(
     Duration idleTimeout,
     Duration shutdownTimeout) {
 
+  private static final String TLS_FILES = "a PEM certificate chain whose key is tls.key-file";
+
   public static final String PATH = "meshplane.relay";
 
   /** The Go client closes a relay connection without a HealthCheck within 35 s (docs/relay.md, health checks). */
@@ -44,13 +46,14 @@ public record RelaySettings(
   /** Reads {@code meshplane.relay} from the whole configuration; the problems go to {@code root}. */
   public static RelaySettings read(SettingsReader root) {
     SettingsReader r = root.at(PATH);
+    Optional<FilePair> tls = r.filePair("tls.cert-file", "tls.key-file", TLS_FILES, PemSslContexts::fromPemFiles);
     RelaySettings settings = new RelaySettings(
         r.host("host"),
         r.port("port"),
         r.secret("auth-secret"),
         r.string("exposed-address"),
-        r.optionalFile("tls.cert-file"),
-        r.optionalFile("tls.key-file"),
+        tls.map(FilePair::first),
+        tls.map(FilePair::second),
         r.duration("handshake-timeout"),
         r.duration("health-check-interval"),
         r.duration("health-check-timeout"),
@@ -69,22 +72,10 @@ public record RelaySettings(
    * {@code reference.conf}: for programs that run a relay without a node (benchmarks).
    */
   public static RelaySettings fromConfig(Config root) {
-    Config withDefaults = root.withFallback(ConfigFactory.defaultReference(RelaySettings.class.getClassLoader()));
-    return SettingsReader.read(withDefaults.resolve(), RelaySettings::read);
+    return SettingsReader.readOverDefaults(root, RelaySettings.class, RelaySettings::read);
   }
 
   private void check(SettingsReader r) {
-    if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
-      r.reject(tlsCertFile.isPresent() ? "tls.key-file" : "tls.cert-file",
-          "a file set together with " + r.path(tlsCertFile.isPresent() ? "tls.cert-file" : "tls.key-file")
-              + " (both, or neither for plain ws)");
-    } else if (tlsEnabled() && r.ok("tls.cert-file", "tls.key-file")) {
-      try {
-        PemSslContexts.fromPemFiles(tlsCertFile.get(), tlsKeyFile.get());
-      } catch (Exception e) {
-        r.reject("tls.cert-file", "a PEM certificate chain whose key is tls.key-file (" + e.getMessage() + ")");
-      }
-    }
     if (!exposedAddress.isEmpty()) {
       try {
         InstanceUrl.derive(exposedAddress, tlsCertFile.isPresent());

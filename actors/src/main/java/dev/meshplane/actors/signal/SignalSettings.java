@@ -1,6 +1,7 @@
 package dev.meshplane.actors.signal;
 
 import dev.meshplane.config.SettingsReader;
+import dev.meshplane.config.SettingsReader.FilePair;
 import dev.meshplane.protocol.tls.PemSslContexts;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,11 +28,14 @@ public record SignalSettings(
     Duration sendRetryBudget,
     ConnectionRebalancer.Settings rebalance) {
 
+  private static final String TLS_FILES = "a PEM certificate chain whose key is tls.key-file";
+
   public static final String PATH = "meshplane.signal";
 
   /** Reads {@code meshplane.signal} from the whole configuration; the problems go to {@code root}. */
   public static SignalSettings read(SettingsReader root) {
     SettingsReader r = root.at(PATH);
+    Optional<FilePair> tls = r.filePair("tls.cert-file", "tls.key-file", TLS_FILES, PemSslContexts::fromPemFiles);
     SignalSettings settings = new SignalSettings(
         r.port("port"),
         r.count("buffer.max-messages", 0, 1_000_000),
@@ -39,8 +43,8 @@ public record SignalSettings(
         r.count("connection-queue-size", 1, 1_000_000),
         r.duration("attach-timeout"),
         r.duration("idle-passivation"),
-        r.optionalFile("tls.cert-file"),
-        r.optionalFile("tls.key-file"),
+        tls.map(FilePair::first),
+        tls.map(FilePair::second),
         r.durationOrZero("keepalive.ping-interval"),
         r.durationOrZero("keepalive.ping-timeout"),
         r.durationOrZero("drain-timeout"),
@@ -57,17 +61,6 @@ public record SignalSettings(
   }
 
   private void check(SettingsReader r) {
-    if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
-      r.reject(tlsCertFile.isPresent() ? "tls.key-file" : "tls.cert-file",
-          "a file set together with " + r.path(tlsCertFile.isPresent() ? "tls.cert-file" : "tls.key-file")
-              + " (both, or neither for plaintext)");
-    } else if (tlsEnabled() && r.ok("tls.cert-file", "tls.key-file")) {
-      try {
-        PemSslContexts.fromPemFiles(tlsCertFile.get(), tlsKeyFile.get());
-      } catch (Exception e) {
-        r.reject("tls.cert-file", "a PEM certificate chain whose key is tls.key-file (" + e.getMessage() + ")");
-      }
-    }
     long interval = pingInterval.toMillis();
     long timeout = pingTimeout.toMillis();
     if (r.ok("keepalive.ping-interval", "keepalive.ping-timeout") && interval > 0 && timeout > 0

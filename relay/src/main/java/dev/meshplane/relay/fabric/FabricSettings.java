@@ -1,7 +1,6 @@
 package dev.meshplane.relay.fabric;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.config.EnvOverrides;
 import dev.meshplane.config.SettingsReader;
 import dev.meshplane.protocol.fabric.HelloV2;
@@ -72,8 +71,7 @@ public record FabricSettings(
    * relay module's {@code reference.conf}: for programs that run a fabric without a node (benchmarks).
    */
   public static FabricSettings fromConfig(Config root) {
-    Config withDefaults = root.withFallback(ConfigFactory.defaultReference(FabricSettings.class.getClassLoader()));
-    return SettingsReader.read(withDefaults.resolve(), FabricSettings::read);
+    return SettingsReader.readOverDefaults(root, FabricSettings.class, FabricSettings::read);
   }
 
   private void check(SettingsReader r) {
