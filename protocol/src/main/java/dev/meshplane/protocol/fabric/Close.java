@@ -7,20 +7,20 @@ package dev.meshplane.protocol.fabric;
  */
 public record Close(long channelId) implements FabricMessage {
 
-    static final int PAYLOAD_LENGTH = 4;
+  static final int PAYLOAD_LENGTH = 4;
 
-    public Close {
-        Wire.uint32(channelId, "channelId");
-    }
+  public Close {
+    Wire.uint32(channelId, "channelId");
+  }
 
-    public FabricFrame encode() {
-        byte[] payload = new byte[PAYLOAD_LENGTH];
-        Wire.putUint32(payload, 0, channelId);
-        return FabricFrame.of(FabricMessageType.CLOSE, payload);
-    }
+  public FabricFrame encode() {
+    byte[] payload = new byte[PAYLOAD_LENGTH];
+    Wire.putUint32(payload, 0, channelId);
+    return FabricFrame.of(FabricMessageType.CLOSE, payload);
+  }
 
-    /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (≠ 4) */
-    public static Close decode(FabricFrame frame) {
-        return new Close(Wire.getUint32(Wire.exactPayload(frame, FabricMessageType.CLOSE, PAYLOAD_LENGTH), 0));
-    }
+  /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (≠ 4) */
+  public static Close decode(FabricFrame frame) {
+    return new Close(Wire.getUint32(Wire.exactPayload(frame, FabricMessageType.CLOSE, PAYLOAD_LENGTH), 0));
+  }
 }

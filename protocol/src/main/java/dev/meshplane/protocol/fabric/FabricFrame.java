@@ -19,70 +19,70 @@ import java.util.Optional;
  */
 public record FabricFrame(int typeCode, byte[] payload) {
 
-    /**
-     * @throws IllegalArgumentException if {@code typeCode} is not a byte value
-     * @throws FabricProtocolException  with {@link FabricProtocolException.Reason#PAYLOAD_TOO_LARGE}
-     *                                  if the payload cannot be described by the uint16 length
-     */
-    public FabricFrame {
-        if (typeCode < 0 || typeCode > 0xFF) {
-            throw new IllegalArgumentException("type code must be 0-255, got " + typeCode);
-        }
-        Objects.requireNonNull(payload, "payload");
-        if (payload.length > FabricFrameCodec.MAX_PAYLOAD_LENGTH) {
-            throw new FabricProtocolException(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE,
-                    "payload is " + payload.length + " bytes, max " + FabricFrameCodec.MAX_PAYLOAD_LENGTH);
-        }
-        payload = payload.clone();
+  /**
+   * @throws IllegalArgumentException if {@code typeCode} is not a byte value
+   * @throws FabricProtocolException  with {@link FabricProtocolException.Reason#PAYLOAD_TOO_LARGE}
+   *                                  if the payload cannot be described by the uint16 length
+   */
+  public FabricFrame {
+    if (typeCode < 0 || typeCode > 0xFF) {
+      throw new IllegalArgumentException("type code must be 0-255, got " + typeCode);
     }
+    Objects.requireNonNull(payload, "payload");
+    if (payload.length > FabricFrameCodec.MAX_PAYLOAD_LENGTH) {
+      throw new FabricProtocolException(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE,
+          "payload is " + payload.length + " bytes, max " + FabricFrameCodec.MAX_PAYLOAD_LENGTH);
+    }
+    payload = payload.clone();
+  }
 
-    public static FabricFrame of(FabricMessageType type, byte[] payload) {
-        return new FabricFrame(type.code(), payload);
-    }
+  public static FabricFrame of(FabricMessageType type, byte[] payload) {
+    return new FabricFrame(type.code(), payload);
+  }
 
-    /** The known type, or empty for a code this build does not know (skip the frame). */
-    public Optional<FabricMessageType> type() {
-        return FabricMessageType.fromCode(typeCode);
-    }
+  /** The known type, or empty for a code this build does not know (skip the frame). */
+  public Optional<FabricMessageType> type() {
+    return FabricMessageType.fromCode(typeCode);
+  }
 
-    public boolean is(FabricMessageType type) {
-        return typeCode == type.code();
-    }
+  public boolean is(FabricMessageType type) {
+    return typeCode == type.code();
+  }
 
-    /** A copy of the payload. */
-    @Override
-    public byte[] payload() {
-        return payload.clone();
-    }
+  /** A copy of the payload. */
+  @Override
+  public byte[] payload() {
+    return payload.clone();
+  }
 
-    /** Read-only view of the payload, no copy. */
-    public ByteBuffer payloadView() {
-        return ByteBuffer.wrap(payload).asReadOnlyBuffer();
-    }
+  /** Read-only view of the payload, no copy. */
+  public ByteBuffer payloadView() {
+    return ByteBuffer.wrap(payload).asReadOnlyBuffer();
+  }
 
-    public int payloadLength() {
-        return payload.length;
-    }
+  public int payloadLength() {
+    return payload.length;
+  }
 
-    /** The payload without copying, for codecs in this package that only read it. */
-    byte[] payloadArray() {
-        return payload;
-    }
+  /** The payload without copying, for codecs in this package that only read it. */
+  byte[] payloadArray() {
+    return payload;
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof FabricFrame other
-                && typeCode == other.typeCode
-                && Arrays.equals(payload, other.payload);
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FabricFrame other
+        && typeCode == other.typeCode
+        && Arrays.equals(payload, other.payload);
+  }
 
-    @Override
-    public int hashCode() {
-        return 31 * typeCode + Arrays.hashCode(payload);
-    }
+  @Override
+  public int hashCode() {
+    return 31 * typeCode + Arrays.hashCode(payload);
+  }
 
-    @Override
-    public String toString() {
-        return "FabricFrame[" + FabricMessageType.describe(typeCode) + ", " + payload.length + " bytes]";
-    }
+  @Override
+  public String toString() {
+    return "FabricFrame[" + FabricMessageType.describe(typeCode) + ", " + payload.length + " bytes]";
+  }
 }

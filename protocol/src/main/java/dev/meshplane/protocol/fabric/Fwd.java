@@ -16,88 +16,88 @@ import java.util.Arrays;
  */
 public record Fwd(byte[] destination, byte[] message) implements FabricMessage {
 
-    static final int MIN_PAYLOAD_LENGTH = PEER_ID_LENGTH;
+  static final int MIN_PAYLOAD_LENGTH = PEER_ID_LENGTH;
 
-    /** Largest relay message that fits in one frame next to the destination ID (§2). */
-    public static final int MAX_MESSAGE_LENGTH = FabricFrameCodec.MAX_PAYLOAD_LENGTH - PEER_ID_LENGTH;
+  /** Largest relay message that fits in one frame next to the destination ID (§2). */
+  public static final int MAX_MESSAGE_LENGTH = FabricFrameCodec.MAX_PAYLOAD_LENGTH - PEER_ID_LENGTH;
 
-    public Fwd {
-        destination = Wire.peerId(destination, "destination");
-        message = message.clone();
+  public Fwd {
+    destination = Wire.peerId(destination, "destination");
+    message = message.clone();
+  }
+
+  /** @throws FabricProtocolException {@code PAYLOAD_TOO_LARGE} if the message exceeds {@link #MAX_MESSAGE_LENGTH} */
+  public FabricFrame encode() {
+    if (message.length > MAX_MESSAGE_LENGTH) {
+      throw new FabricProtocolException(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE,
+          "FWD message is " + message.length + " bytes, max " + MAX_MESSAGE_LENGTH);
     }
+    byte[] payload = new byte[PEER_ID_LENGTH + message.length];
+    System.arraycopy(destination, 0, payload, 0, PEER_ID_LENGTH);
+    System.arraycopy(message, 0, payload, PEER_ID_LENGTH, message.length);
+    return FabricFrame.of(FabricMessageType.FWD, payload);
+  }
 
-    /** @throws FabricProtocolException {@code PAYLOAD_TOO_LARGE} if the message exceeds {@link #MAX_MESSAGE_LENGTH} */
-    public FabricFrame encode() {
-        if (message.length > MAX_MESSAGE_LENGTH) {
-            throw new FabricProtocolException(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE,
-                    "FWD message is " + message.length + " bytes, max " + MAX_MESSAGE_LENGTH);
-        }
-        byte[] payload = new byte[PEER_ID_LENGTH + message.length];
-        System.arraycopy(destination, 0, payload, 0, PEER_ID_LENGTH);
-        System.arraycopy(message, 0, payload, PEER_ID_LENGTH, message.length);
-        return FabricFrame.of(FabricMessageType.FWD, payload);
+  /**
+   * Offset of the relay message in a whole FWD frame (3-byte frame header, then the destination):
+   * a receiver on the data path may read the message in place instead of decoding a copy.
+   */
+  public static final int MESSAGE_OFFSET = FabricFrameCodec.HEADER_LENGTH + PEER_ID_LENGTH;
+
+  /**
+   * The first {@link #MESSAGE_OFFSET} bytes of the FWD frame for {@code destination} and a
+   * message of {@code messageLength} bytes: frame header then destination. Followed by the
+   * message, they are exactly {@code FabricFrameCodec.encode(new Fwd(destination, message).encode())},
+   * which lets the data path send the message without copying it.
+   *
+   * @throws FabricProtocolException {@code PAYLOAD_TOO_LARGE} if the message exceeds {@link #MAX_MESSAGE_LENGTH}
+   */
+  public static byte[] frameHeader(byte[] destination, int messageLength) {
+    byte[] id = Wire.peerId(destination, "destination");
+    if (messageLength < 0 || messageLength > MAX_MESSAGE_LENGTH) {
+      throw new FabricProtocolException(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE,
+          "FWD message is " + messageLength + " bytes, max " + MAX_MESSAGE_LENGTH);
     }
+    int payloadLength = PEER_ID_LENGTH + messageLength;
+    byte[] header = new byte[MESSAGE_OFFSET];
+    header[0] = (byte) FabricMessageType.FWD.code();
+    header[1] = (byte) (payloadLength >>> 8);
+    header[2] = (byte) payloadLength;
+    System.arraycopy(id, 0, header, FabricFrameCodec.HEADER_LENGTH, PEER_ID_LENGTH);
+    return header;
+  }
 
-    /**
-     * Offset of the relay message in a whole FWD frame (3-byte frame header, then the destination):
-     * a receiver on the data path may read the message in place instead of decoding a copy.
-     */
-    public static final int MESSAGE_OFFSET = FabricFrameCodec.HEADER_LENGTH + PEER_ID_LENGTH;
+  /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (&lt; 36) */
+  public static Fwd decode(FabricFrame frame) {
+    byte[] payload = Wire.minPayload(frame, FabricMessageType.FWD, MIN_PAYLOAD_LENGTH);
+    return new Fwd(Arrays.copyOf(payload, PEER_ID_LENGTH),
+        Arrays.copyOfRange(payload, PEER_ID_LENGTH, payload.length));
+  }
 
-    /**
-     * The first {@link #MESSAGE_OFFSET} bytes of the FWD frame for {@code destination} and a
-     * message of {@code messageLength} bytes: frame header then destination. Followed by the
-     * message, they are exactly {@code FabricFrameCodec.encode(new Fwd(destination, message).encode())},
-     * which lets the data path send the message without copying it.
-     *
-     * @throws FabricProtocolException {@code PAYLOAD_TOO_LARGE} if the message exceeds {@link #MAX_MESSAGE_LENGTH}
-     */
-    public static byte[] frameHeader(byte[] destination, int messageLength) {
-        byte[] id = Wire.peerId(destination, "destination");
-        if (messageLength < 0 || messageLength > MAX_MESSAGE_LENGTH) {
-            throw new FabricProtocolException(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE,
-                    "FWD message is " + messageLength + " bytes, max " + MAX_MESSAGE_LENGTH);
-        }
-        int payloadLength = PEER_ID_LENGTH + messageLength;
-        byte[] header = new byte[MESSAGE_OFFSET];
-        header[0] = (byte) FabricMessageType.FWD.code();
-        header[1] = (byte) (payloadLength >>> 8);
-        header[2] = (byte) payloadLength;
-        System.arraycopy(id, 0, header, FabricFrameCodec.HEADER_LENGTH, PEER_ID_LENGTH);
-        return header;
-    }
+  @Override
+  public byte[] destination() {
+    return destination.clone();
+  }
 
-    /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (&lt; 36) */
-    public static Fwd decode(FabricFrame frame) {
-        byte[] payload = Wire.minPayload(frame, FabricMessageType.FWD, MIN_PAYLOAD_LENGTH);
-        return new Fwd(Arrays.copyOf(payload, PEER_ID_LENGTH),
-                Arrays.copyOfRange(payload, PEER_ID_LENGTH, payload.length));
-    }
+  @Override
+  public byte[] message() {
+    return message.clone();
+  }
 
-    @Override
-    public byte[] destination() {
-        return destination.clone();
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Fwd other
+        && Arrays.equals(destination, other.destination)
+        && Arrays.equals(message, other.message);
+  }
 
-    @Override
-    public byte[] message() {
-        return message.clone();
-    }
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(destination) + Arrays.hashCode(message);
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Fwd other
-                && Arrays.equals(destination, other.destination)
-                && Arrays.equals(message, other.message);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * Arrays.hashCode(destination) + Arrays.hashCode(message);
-    }
-
-    @Override
-    public String toString() {
-        return "Fwd[" + Wire.hex(destination) + ", " + message.length + " bytes]";
-    }
+  @Override
+  public String toString() {
+    return "Fwd[" + Wire.hex(destination) + ", " + message.length + " bytes]";
+  }
 }

@@ -15,43 +15,43 @@ import java.util.Arrays;
  */
 public record IHave(byte[] peerId, long seqno) implements FabricMessage {
 
-    static final int PAYLOAD_LENGTH = PEER_ID_LENGTH + 4;
+  static final int PAYLOAD_LENGTH = PEER_ID_LENGTH + 4;
 
-    public IHave {
-        peerId = Wire.peerId(peerId, "peerId");
-        Wire.uint32(seqno, "seqno");
-    }
+  public IHave {
+    peerId = Wire.peerId(peerId, "peerId");
+    Wire.uint32(seqno, "seqno");
+  }
 
-    public FabricFrame encode() {
-        byte[] payload = new byte[PAYLOAD_LENGTH];
-        System.arraycopy(peerId, 0, payload, 0, PEER_ID_LENGTH);
-        Wire.putUint32(payload, PEER_ID_LENGTH, seqno);
-        return FabricFrame.of(FabricMessageType.I_HAVE, payload);
-    }
+  public FabricFrame encode() {
+    byte[] payload = new byte[PAYLOAD_LENGTH];
+    System.arraycopy(peerId, 0, payload, 0, PEER_ID_LENGTH);
+    Wire.putUint32(payload, PEER_ID_LENGTH, seqno);
+    return FabricFrame.of(FabricMessageType.I_HAVE, payload);
+  }
 
-    /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (≠ 40) */
-    public static IHave decode(FabricFrame frame) {
-        byte[] payload = Wire.exactPayload(frame, FabricMessageType.I_HAVE, PAYLOAD_LENGTH);
-        return new IHave(Arrays.copyOf(payload, PEER_ID_LENGTH), Wire.getUint32(payload, PEER_ID_LENGTH));
-    }
+  /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (≠ 40) */
+  public static IHave decode(FabricFrame frame) {
+    byte[] payload = Wire.exactPayload(frame, FabricMessageType.I_HAVE, PAYLOAD_LENGTH);
+    return new IHave(Arrays.copyOf(payload, PEER_ID_LENGTH), Wire.getUint32(payload, PEER_ID_LENGTH));
+  }
 
-    @Override
-    public byte[] peerId() {
-        return peerId.clone();
-    }
+  @Override
+  public byte[] peerId() {
+    return peerId.clone();
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof IHave other && seqno == other.seqno && Arrays.equals(peerId, other.peerId);
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof IHave other && seqno == other.seqno && Arrays.equals(peerId, other.peerId);
+  }
 
-    @Override
-    public int hashCode() {
-        return 31 * Arrays.hashCode(peerId) + Long.hashCode(seqno);
-    }
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(peerId) + Long.hashCode(seqno);
+  }
 
-    @Override
-    public String toString() {
-        return "IHave[" + Wire.hex(peerId) + ", seqno=" + seqno + "]";
-    }
+  @Override
+  public String toString() {
+    return "IHave[" + Wire.hex(peerId) + ", seqno=" + seqno + "]";
+  }
 }

@@ -16,38 +16,38 @@ import java.util.Arrays;
  */
 public record NotHere(byte[] peerId) implements FabricMessage {
 
-    static final int PAYLOAD_LENGTH = PEER_ID_LENGTH;
+  static final int PAYLOAD_LENGTH = PEER_ID_LENGTH;
 
-    public NotHere {
-        peerId = Wire.peerId(peerId, "peerId");
-    }
+  public NotHere {
+    peerId = Wire.peerId(peerId, "peerId");
+  }
 
-    public FabricFrame encode() {
-        return FabricFrame.of(FabricMessageType.NOT_HERE, peerId);
-    }
+  public FabricFrame encode() {
+    return FabricFrame.of(FabricMessageType.NOT_HERE, peerId);
+  }
 
-    /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (≠ 36) */
-    public static NotHere decode(FabricFrame frame) {
-        return new NotHere(Wire.exactPayload(frame, FabricMessageType.NOT_HERE, PAYLOAD_LENGTH));
-    }
+  /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (≠ 36) */
+  public static NotHere decode(FabricFrame frame) {
+    return new NotHere(Wire.exactPayload(frame, FabricMessageType.NOT_HERE, PAYLOAD_LENGTH));
+  }
 
-    @Override
-    public byte[] peerId() {
-        return peerId.clone();
-    }
+  @Override
+  public byte[] peerId() {
+    return peerId.clone();
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof NotHere other && Arrays.equals(peerId, other.peerId);
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NotHere other && Arrays.equals(peerId, other.peerId);
+  }
 
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(peerId);
-    }
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(peerId);
+  }
 
-    @Override
-    public String toString() {
-        return "NotHere[" + Wire.hex(peerId) + "]";
-    }
+  @Override
+  public String toString() {
+    return "NotHere[" + Wire.hex(peerId) + "]";
+  }
 }

@@ -10,32 +10,32 @@ package dev.meshplane.protocol.fabric;
  */
 public record OpenAck(long channelId, int status) implements FabricMessage {
 
-    public static final int STATUS_REJECT = 0;
-    public static final int STATUS_ACCEPT = 1;
+  public static final int STATUS_REJECT = 0;
+  public static final int STATUS_ACCEPT = 1;
 
-    static final int PAYLOAD_LENGTH = 4 + 1;
+  static final int PAYLOAD_LENGTH = 4 + 1;
 
-    public OpenAck {
-        Wire.uint32(channelId, "channelId");
-        if (status < 0 || status > 0xFF) {
-            throw new IllegalArgumentException("status must be 0-255, got " + status);
-        }
+  public OpenAck {
+    Wire.uint32(channelId, "channelId");
+    if (status < 0 || status > 0xFF) {
+      throw new IllegalArgumentException("status must be 0-255, got " + status);
     }
+  }
 
-    public boolean accepted() {
-        return status == STATUS_ACCEPT;
-    }
+  public boolean accepted() {
+    return status == STATUS_ACCEPT;
+  }
 
-    public FabricFrame encode() {
-        byte[] payload = new byte[PAYLOAD_LENGTH];
-        Wire.putUint32(payload, 0, channelId);
-        payload[4] = (byte) status;
-        return FabricFrame.of(FabricMessageType.OPEN_ACK, payload);
-    }
+  public FabricFrame encode() {
+    byte[] payload = new byte[PAYLOAD_LENGTH];
+    Wire.putUint32(payload, 0, channelId);
+    payload[4] = (byte) status;
+    return FabricFrame.of(FabricMessageType.OPEN_ACK, payload);
+  }
 
-    /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (≠ 5) */
-    public static OpenAck decode(FabricFrame frame) {
-        byte[] payload = Wire.exactPayload(frame, FabricMessageType.OPEN_ACK, PAYLOAD_LENGTH);
-        return new OpenAck(Wire.getUint32(payload, 0), payload[4] & 0xFF);
-    }
+  /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (≠ 5) */
+  public static OpenAck decode(FabricFrame frame) {
+    byte[] payload = Wire.exactPayload(frame, FabricMessageType.OPEN_ACK, PAYLOAD_LENGTH);
+    return new OpenAck(Wire.getUint32(payload, 0), payload[4] & 0xFF);
+  }
 }

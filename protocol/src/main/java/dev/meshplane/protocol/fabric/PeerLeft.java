@@ -14,38 +14,38 @@ import java.util.Arrays;
  */
 public record PeerLeft(byte[] peerId) implements FabricMessage {
 
-    static final int PAYLOAD_LENGTH = PEER_ID_LENGTH;
+  static final int PAYLOAD_LENGTH = PEER_ID_LENGTH;
 
-    public PeerLeft {
-        peerId = Wire.peerId(peerId, "peerId");
-    }
+  public PeerLeft {
+    peerId = Wire.peerId(peerId, "peerId");
+  }
 
-    public FabricFrame encode() {
-        return FabricFrame.of(FabricMessageType.PEER_LEFT, peerId);
-    }
+  public FabricFrame encode() {
+    return FabricFrame.of(FabricMessageType.PEER_LEFT, peerId);
+  }
 
-    /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (≠ 36) */
-    public static PeerLeft decode(FabricFrame frame) {
-        return new PeerLeft(Wire.exactPayload(frame, FabricMessageType.PEER_LEFT, PAYLOAD_LENGTH));
-    }
+  /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (≠ 36) */
+  public static PeerLeft decode(FabricFrame frame) {
+    return new PeerLeft(Wire.exactPayload(frame, FabricMessageType.PEER_LEFT, PAYLOAD_LENGTH));
+  }
 
-    @Override
-    public byte[] peerId() {
-        return peerId.clone();
-    }
+  @Override
+  public byte[] peerId() {
+    return peerId.clone();
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PeerLeft other && Arrays.equals(peerId, other.peerId);
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PeerLeft other && Arrays.equals(peerId, other.peerId);
+  }
 
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(peerId);
-    }
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(peerId);
+  }
 
-    @Override
-    public String toString() {
-        return "PeerLeft[" + Wire.hex(peerId) + "]";
-    }
+  @Override
+  public String toString() {
+    return "PeerLeft[" + Wire.hex(peerId) + "]";
+  }
 }

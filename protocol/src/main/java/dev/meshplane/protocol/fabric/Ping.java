@@ -6,15 +6,15 @@ package dev.meshplane.protocol.fabric;
  * (relay-fabric.md §3, §9).
  */
 public enum Ping implements FabricMessage {
-    INSTANCE;
+  INSTANCE;
 
-    public FabricFrame encode() {
-        return FabricFrame.of(FabricMessageType.PING, new byte[0]);
-    }
+  public FabricFrame encode() {
+    return FabricFrame.of(FabricMessageType.PING, new byte[0]);
+  }
 
-    /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (payload not empty) */
-    public static Ping decode(FabricFrame frame) {
-        Wire.exactPayload(frame, FabricMessageType.PING, 0);
-        return INSTANCE;
-    }
+  /** @throws FabricProtocolException {@code WRONG_FRAME_TYPE} or {@code BAD_PAYLOAD_LENGTH} (payload not empty) */
+  public static Ping decode(FabricFrame frame) {
+    Wire.exactPayload(frame, FabricMessageType.PING, 0);
+    return INSTANCE;
+  }
 }

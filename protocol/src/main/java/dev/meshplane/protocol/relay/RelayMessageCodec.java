@@ -52,8 +52,7 @@ public final class RelayMessageCodec {
   private static final byte[] CLOSE_BYTES = {VERSION, (byte) RelayMessageType.CLOSE.code()};
   private static final byte[] HEALTH_CHECK_BYTES = {VERSION, (byte) RelayMessageType.HEALTH_CHECK.code()};
 
-  private RelayMessageCodec() {
-  }
+  private RelayMessageCodec() {}
 
   // ---------------------------------------------------------------- encode
 

@@ -36,8 +36,7 @@ public final class RelayProtocolLimits {
   /** ⌊(8820 − 2) / 36⌋: senders split longer peer-state lists into several messages (§6.4). */
   public static final int MAX_PEERS_PER_STATE_MESSAGE = (MAX_MESSAGE_SIZE - HEADER_SIZE) / PeerId.SIZE;
 
-  private RelayProtocolLimits() {
-  }
+  private RelayProtocolLimits() {}
 
   /** A copy of the handshake magic, so callers cannot alter the constant. */
   public static byte[] magic() {

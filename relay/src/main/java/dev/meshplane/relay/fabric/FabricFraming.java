@@ -19,8 +19,7 @@ import org.apache.pekko.util.ByteString;
  */
 final class FabricFraming {
 
-  private FabricFraming() {
-  }
+  private FabricFraming() {}
 
   static Flow<ByteString, ByteString, NotUsed> frames() {
     return Flow.of(ByteString.class)

@@ -28,8 +28,7 @@ import scala.concurrent.ExecutionContext;
  */
 final class PeerLocator {
 
-  private record Entry(String address, long seqno, long expiresNanos) {
-  }
+  private record Entry(String address, long seqno, long expiresNanos) {}
 
   private final FabricStreams streams;
   private final FabricMetrics metrics;

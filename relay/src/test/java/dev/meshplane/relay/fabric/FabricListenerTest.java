@@ -342,8 +342,7 @@ class FabricListenerTest {
     }
   }
 
-  private record Delivery(PeerId destination, byte[] message) {
-  }
+  private record Delivery(PeerId destination, byte[] message) {}
 
   private static final class FakePeers implements LocalPeers {
 

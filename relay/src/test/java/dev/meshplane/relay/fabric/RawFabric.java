@@ -21,8 +21,7 @@ public final class RawFabric {
   public static final int HELLO = 0x00;
   public static final int PING = 0x20;
 
-  private RawFabric() {
-  }
+  private RawFabric() {}
 
   /** §2: type, uint16 BE payload length, payload. */
   public static byte[] frame(int type, byte[] payload) {
