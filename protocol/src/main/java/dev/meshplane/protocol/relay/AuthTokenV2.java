@@ -73,7 +73,7 @@ public final class AuthTokenV2 {
    *
    * @throws RelayProtocolException one of the {@code TOKEN_*} reasons
    */
-  public long validate(byte[] token, long nowUnixSeconds) throws RelayProtocolException {
+  public long validate(byte[] token, long nowUnixSeconds) {
     if (token.length == 0) {
       throw new RelayProtocolException(Reason.TOKEN_EMPTY, "no token");
     }
@@ -126,7 +126,7 @@ public final class AuthTokenV2 {
    * Go's {@code strconv.ParseInt(s, 10, 64)}: optional sign, ASCII digits only, no whitespace, no
    * overflow. Written out because {@link Long#parseLong} also accepts non-ASCII digits.
    */
-  private static long parseExpiry(byte[] payload) throws RelayProtocolException {
+  private static long parseExpiry(byte[] payload) {
     int i = 0;
     boolean negative = false;
     if (payload[0] == '+' || payload[0] == '-') {

@@ -45,7 +45,7 @@ public final class PeerId {
    *
    * @throws RelayProtocolException {@link Reason#BAD_LENGTH} unless exactly 36 bytes
    */
-  public static PeerId fromBytes(byte[] raw) throws RelayProtocolException {
+  public static PeerId fromBytes(byte[] raw) {
     if (raw.length != SIZE) {
       throw new RelayProtocolException(Reason.BAD_LENGTH, "peer ID is " + raw.length + " bytes, expected " + SIZE);
     }
@@ -57,7 +57,7 @@ public final class PeerId {
    *
    * @throws RelayProtocolException {@link Reason#TRUNCATED} if fewer than 36 bytes remain
    */
-  public static PeerId readFrom(byte[] source, int offset) throws RelayProtocolException {
+  public static PeerId readFrom(byte[] source, int offset) {
     if (offset < 0 || source.length - offset < SIZE) {
       throw new RelayProtocolException(Reason.TRUNCATED, "peer ID needs " + SIZE + " bytes at offset " + offset);
     }

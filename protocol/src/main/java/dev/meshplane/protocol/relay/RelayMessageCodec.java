@@ -118,7 +118,7 @@ public final class RelayMessageCodec {
    *
    * @throws RelayProtocolException if {@code message} is not a Transport of at least 38 bytes
    */
-  public static PeerId swapTransportPeerId(byte[] message, PeerId replacement) throws RelayProtocolException {
+  public static PeerId swapTransportPeerId(byte[] message, PeerId replacement) {
     if (readType(message) != RelayMessageType.TRANSPORT) {
       throw new RelayProtocolException(Reason.UNEXPECTED_TYPE, "not a transport message");
     }
@@ -135,7 +135,7 @@ public final class RelayMessageCodec {
    *
    * @throws RelayProtocolException EMPTY, TRUNCATED (1 byte), BAD_VERSION or UNKNOWN_TYPE
    */
-  public static RelayMessageType readType(byte[] message) throws RelayProtocolException {
+  public static RelayMessageType readType(byte[] message) {
     if (message.length == 0) {
       throw new RelayProtocolException(Reason.EMPTY, "zero-length message");
     }
@@ -152,7 +152,7 @@ public final class RelayMessageCodec {
    * Decodes the first message of a connection, which must be an Auth (§4.1). A Hello is parsed and
    * then refused with {@link Reason#LEGACY_HELLO_UNSUPPORTED}; the token is not validated here.
    */
-  public static Auth decodeHandshake(byte[] message) throws RelayProtocolException {
+  public static Auth decodeHandshake(byte[] message) {
     if (message.length > MAX_HANDSHAKE_SIZE) {
       throw new RelayProtocolException(Reason.OVERSIZE,
           "handshake of " + message.length + " bytes exceeds " + MAX_HANDSHAKE_SIZE);
@@ -173,7 +173,7 @@ public final class RelayMessageCodec {
    * Decodes any message of the protocol, in either direction. Size limits: 212 bytes for Hello and
    * Auth, 8192 for AuthResponse, 8820 for everything else (§6.5).
    */
-  public static RelayMessage decode(byte[] message) throws RelayProtocolException {
+  public static RelayMessage decode(byte[] message) {
     RelayMessageType type = readType(message);
     int limit = switch (type) {
       case HELLO, AUTH -> MAX_HANDSHAKE_SIZE;
@@ -255,7 +255,7 @@ public final class RelayMessageCodec {
     return out;
   }
 
-  private static void checkHandshakePrefix(byte[] message) throws RelayProtocolException {
+  private static void checkHandshakePrefix(byte[] message) {
     if (message.length < MIN_HANDSHAKE_SIZE) {
       throw new RelayProtocolException(Reason.TRUNCATED,
           "handshake of " + message.length + " bytes, minimum " + MIN_HANDSHAKE_SIZE);
@@ -265,19 +265,19 @@ public final class RelayMessageCodec {
     }
   }
 
-  private static Auth decodeAuth(byte[] message) throws RelayProtocolException {
+  private static Auth decodeAuth(byte[] message) {
     checkHandshakePrefix(message);
     PeerId peerId = PeerId.readFrom(message, HEADER_SIZE + MAGIC_SIZE);
     return new Auth(peerId, Arrays.copyOfRange(message, MIN_HANDSHAKE_SIZE, message.length));
   }
 
-  private static Hello decodeHello(byte[] message) throws RelayProtocolException {
+  private static Hello decodeHello(byte[] message) {
     checkHandshakePrefix(message);
     PeerId peerId = PeerId.readFrom(message, HEADER_SIZE + MAGIC_SIZE);
     return new Hello(peerId, Arrays.copyOfRange(message, MIN_HANDSHAKE_SIZE, message.length));
   }
 
-  private static AuthResponse decodeAuthResponse(byte[] message) throws RelayProtocolException {
+  private static AuthResponse decodeAuthResponse(byte[] message) {
     if (message.length == HEADER_SIZE) {
       throw new RelayProtocolException(Reason.EMPTY_URL, "AuthResponse without instance URL");
     }
@@ -293,7 +293,7 @@ public final class RelayMessageCodec {
     }
   }
 
-  private static Transport decodeTransport(byte[] message) throws RelayProtocolException {
+  private static Transport decodeTransport(byte[] message) {
     if (message.length < TRANSPORT_HEADER_SIZE) {
       throw new RelayProtocolException(Reason.TRUNCATED,
           "transport of " + message.length + " bytes, minimum " + TRANSPORT_HEADER_SIZE);
@@ -302,7 +302,7 @@ public final class RelayMessageCodec {
     return new Transport(peerId, Arrays.copyOfRange(message, TRANSPORT_HEADER_SIZE, message.length));
   }
 
-  private static RelayMessage decodeBare(byte[] message, RelayMessage singleton) throws RelayProtocolException {
+  private static RelayMessage decodeBare(byte[] message, RelayMessage singleton) {
     if (message.length != HEADER_SIZE) {
       throw new RelayProtocolException(Reason.BAD_LENGTH,
           singleton.type() + " is exactly 2 bytes, got " + message.length);
@@ -310,7 +310,7 @@ public final class RelayMessageCodec {
     return singleton;
   }
 
-  private static List<PeerId> decodePeerIds(byte[] message) throws RelayProtocolException {
+  private static List<PeerId> decodePeerIds(byte[] message) {
     int body = message.length - HEADER_SIZE;
     if (body % PeerId.SIZE != 0) {
       throw new RelayProtocolException(Reason.BAD_LENGTH,

@@ -53,7 +53,7 @@ public enum RelayMessageType {
    *
    * @throws RelayProtocolException {@link Reason#UNKNOWN_TYPE} for 0 and anything above 11
    */
-  public static RelayMessageType fromCode(int code) throws RelayProtocolException {
+  public static RelayMessageType fromCode(int code) {
     if (code <= 0 || code >= BY_CODE.length) {
       throw new RelayProtocolException(Reason.UNKNOWN_TYPE, String.format("type 0x%02x", code & 0xff));
     }
