@@ -1,18 +1,17 @@
 package dev.meshplane.protocol.fabric;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One fabric frame: a type byte and a payload of at most 65535 bytes (relay-fabric.md §2).
+ * One fabric frame: a type byte and a payload of at most 65535 bytes.
  *
  * <p>The type is kept as the raw code rather than a {@link FabricMessageType} so that a frame of a
- * type this build does not know survives decoding and can be skipped (§3).
+ * type this build does not know survives decoding and can be skipped.
  *
- * <p>The payload array is copied on the way in and out so a frame is a value; use
- * {@link #payloadView()} to read it without a copy.
+ * <p>The payload array is copied on the way in and out so a frame is a value; the codecs of this
+ * package read it in place.
  *
  * @param typeCode unsigned type byte, 0-255
  * @param payload  0 to {@value FabricFrameCodec#MAX_PAYLOAD_LENGTH} bytes
@@ -53,11 +52,6 @@ public record FabricFrame(int typeCode, byte[] payload) {
   @Override
   public byte[] payload() {
     return payload.clone();
-  }
-
-  /** Read-only view of the payload, no copy. */
-  public ByteBuffer payloadView() {
-    return ByteBuffer.wrap(payload).asReadOnlyBuffer();
   }
 
   public int payloadLength() {

@@ -26,18 +26,6 @@ public record Fwd(byte[] destination, byte[] message) implements FabricMessage {
     message = message.clone();
   }
 
-  /** @throws FabricProtocolException {@code PAYLOAD_TOO_LARGE} if the message exceeds {@link #MAX_MESSAGE_LENGTH} */
-  public FabricFrame encode() {
-    if (message.length > MAX_MESSAGE_LENGTH) {
-      throw new FabricProtocolException(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE,
-          "FWD message is " + message.length + " bytes, max " + MAX_MESSAGE_LENGTH);
-    }
-    byte[] payload = new byte[PEER_ID_LENGTH + message.length];
-    System.arraycopy(destination, 0, payload, 0, PEER_ID_LENGTH);
-    System.arraycopy(message, 0, payload, PEER_ID_LENGTH, message.length);
-    return FabricFrame.of(FabricMessageType.FWD, payload);
-  }
-
   /**
    * Offset of the relay message in a whole FWD frame (3-byte frame header, then the destination):
    * a receiver on the data path may read the message in place instead of decoding a copy.
@@ -47,8 +35,8 @@ public record Fwd(byte[] destination, byte[] message) implements FabricMessage {
   /**
    * The first {@link #MESSAGE_OFFSET} bytes of the FWD frame for {@code destination} and a
    * message of {@code messageLength} bytes: frame header then destination. Followed by the
-   * message, they are exactly {@code FabricFrameCodec.encode(new Fwd(destination, message).encode())},
-   * which lets the data path send the message without copying it.
+   * message they are the whole frame. This is FWD's encoder: the data path sends these bytes and
+   * then the message as it is, so a packet is never copied into a frame.
    *
    * @throws FabricProtocolException {@code PAYLOAD_TOO_LARGE} if the message exceeds {@link #MAX_MESSAGE_LENGTH}
    */

@@ -6,7 +6,6 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -51,20 +50,6 @@ public final class AuthTokenV2 {
   public byte[] generate(long expiryUnixSeconds) {
     byte[] payload = Long.toString(expiryUnixSeconds).getBytes(StandardCharsets.US_ASCII);
     return assemble(hmac(payload), payload);
-  }
-
-  /**
-   * The binary token a client builds from management's {@code RelayConfig}: {@code tokenPayload}
-   * (the decimal expiry) and {@code tokenSignature} (standard base64 of the HMAC) (§5.1).
-   *
-   * @throws IllegalArgumentException if the signature is not base64 of 32 bytes
-   */
-  public static byte[] fromManagementFields(String tokenPayload, String tokenSignatureBase64) {
-    byte[] signature = Base64.getDecoder().decode(tokenSignatureBase64);
-    if (signature.length != SIGNATURE_SIZE) {
-      throw new IllegalArgumentException("token signature is " + signature.length + " bytes, expected " + SIGNATURE_SIZE);
-    }
-    return assemble(signature, tokenPayload.getBytes(StandardCharsets.US_ASCII));
   }
 
   /**

@@ -14,7 +14,7 @@ public final class RelayAuthSecret {
 
   private final byte[] hmacKey;
 
-  private RelayAuthSecret(byte[] hmacKey) {
+  RelayAuthSecret(byte[] hmacKey) {
     this.hmacKey = hmacKey;
   }
 
@@ -29,17 +29,6 @@ public final class RelayAuthSecret {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }
-  }
-
-  /**
-   * A key used as given, without hashing. Only for codec tests against raw-key vectors
-   * (test-vectors §D.2); a relay configured with a secret string must use {@link #fromSecret}.
-   */
-  public static RelayAuthSecret fromRawKey(byte[] key) {
-    if (key.length == 0) {
-      throw new IllegalArgumentException("HMAC key is empty");
-    }
-    return new RelayAuthSecret(key.clone());
   }
 
   /** The derived HMAC key bytes (a copy). */

@@ -111,22 +111,6 @@ public final class RelayMessageCodec {
     return chunks;
   }
 
-  /**
-   * Overwrites the peer-ID slot of a Transport message in place (§6.1 step 3) and returns the ID
-   * that was there. The server reads the destination and writes the authenticated source with it;
-   * payload and length are untouched.
-   *
-   * @throws RelayProtocolException if {@code message} is not a Transport of at least 38 bytes
-   */
-  public static PeerId swapTransportPeerId(byte[] message, PeerId replacement) {
-    if (readType(message) != RelayMessageType.TRANSPORT) {
-      throw new RelayProtocolException(Reason.UNEXPECTED_TYPE, "not a transport message");
-    }
-    PeerId previous = PeerId.readFrom(message, HEADER_SIZE);
-    replacement.writeTo(message, HEADER_SIZE);
-    return previous;
-  }
-
   // ---------------------------------------------------------------- decode
 
   /**

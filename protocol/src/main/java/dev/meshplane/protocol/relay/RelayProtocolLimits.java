@@ -37,9 +37,4 @@ public final class RelayProtocolLimits {
   public static final int MAX_PEERS_PER_STATE_MESSAGE = (MAX_MESSAGE_SIZE - HEADER_SIZE) / PeerId.SIZE;
 
   private RelayProtocolLimits() {}
-
-  /** A copy of the handshake magic, so callers cannot alter the constant. */
-  public static byte[] magic() {
-    return MAGIC.clone();
-  }
 }

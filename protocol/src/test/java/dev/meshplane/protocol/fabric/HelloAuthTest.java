@@ -24,7 +24,7 @@ class HelloAuthTest {
 
   @Test
   void hmacHonoursOffsetAndLength() {
-    byte[] padded = FabricFrameCodecTest.concat(new byte[] {1, 2}, FabricVectors.HELLO_BODY, new byte[] {3});
+    byte[] padded = FabricVectors.concat(new byte[] {1, 2}, FabricVectors.HELLO_BODY, new byte[] {3});
     assertEquals(hex(FabricVectors.HELLO_HMAC),
         hex(HelloAuth.hmacSha256(FabricVectors.CLUSTER_SECRET, padded, 2, FabricVectors.HELLO_BODY.length)));
   }

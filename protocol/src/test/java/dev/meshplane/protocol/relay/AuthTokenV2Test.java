@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.meshplane.protocol.relay.RelayProtocolException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,13 +40,13 @@ class AuthTokenV2Test {
 
   @Test
   void generatesTheRawKeyVector() {
-    AuthTokenV2 raw = AuthTokenV2.withSecret(RelayAuthSecret.fromRawKey("relay-secret".getBytes(StandardCharsets.UTF_8)));
+    AuthTokenV2 raw = AuthTokenV2.withSecret(new RelayAuthSecret("relay-secret".getBytes(StandardCharsets.UTF_8)));
     assertEquals(D2_TOKEN, HEX.formatHex(raw.generate(EXPIRY)));
   }
 
   @Test
   void buildsTokenFromManagementFields() {
-    byte[] token = AuthTokenV2.fromManagementFields("1700003600", "t7DguSmrCWx0bD4Nt7F7pl5lyBHUmt0RIDCALyRmnvI=");
+    byte[] token = fromManagementFields("1700003600", "t7DguSmrCWx0bD4Nt7F7pl5lyBHUmt0RIDCALyRmnvI=");
     assertEquals(D1_TOKEN, HEX.formatHex(token));
   }
 
@@ -146,6 +147,21 @@ class AuthTokenV2Test {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * The binary token a client builds from management's RelayConfig: {@code tokenPayload} (the
+   * decimal expiry) and {@code tokenSignature} (standard base64 of the HMAC), assembled as
+   * algorithm 1, signature, payload (openzro client/internal/connect.go, relay/auth/hmac/v2/token.go).
+   */
+  private static byte[] fromManagementFields(String tokenPayload, String tokenSignatureBase64) {
+    byte[] signature = Base64.getDecoder().decode(tokenSignatureBase64);
+    byte[] payload = tokenPayload.getBytes(StandardCharsets.US_ASCII);
+    byte[] token = new byte[1 + signature.length + payload.length];
+    token[0] = AuthTokenV2.ALGORITHM_HMAC_SHA256;
+    System.arraycopy(signature, 0, token, 1, signature.length);
+    System.arraycopy(payload, 0, token, 1 + signature.length, payload.length);
+    return token;
   }
 
   private static void assertReason(Reason expected, AuthTokenV2 validator, byte[] token, long now) {

@@ -87,10 +87,9 @@ class RelayMessageCodecTest {
     assertEquals(E4_SENT, HEX.formatHex(RelayMessageCodec.encodeTransport(PID_B, ping)));
     assertEquals(new Transport(PID_B, ping), RelayMessageCodec.decode(HEX.parseHex(E4_SENT)));
 
-    byte[] inFlight = HEX.parseHex(E4_SENT);
-    PeerId destination = RelayMessageCodec.swapTransportPeerId(inFlight, PID_A);
-    assertEquals(PID_B, destination);
-    assertEquals(E4_DELIVERED, HEX.formatHex(inFlight));
+    // Delivered, the slot holds the source (peer-a) instead of the destination; nothing else changes.
+    assertEquals(E4_DELIVERED, HEX.formatHex(RelayMessageCodec.encodeTransport(PID_A, ping)));
+    assertEquals(new Transport(PID_A, ping), RelayMessageCodec.decode(HEX.parseHex(E4_DELIVERED)));
   }
 
   @Test
@@ -261,14 +260,7 @@ class RelayMessageCodecTest {
     for (int length = 2; length < RelayProtocolLimits.TRANSPORT_HEADER_SIZE; length++) {
       byte[] prefix = Arrays.copyOf(sent, length);
       assertReason(Reason.TRUNCATED, () -> RelayMessageCodec.decode(prefix));
-      assertReason(Reason.TRUNCATED, () -> RelayMessageCodec.swapTransportPeerId(prefix, PID_A));
     }
-  }
-
-  @Test
-  void swapRejectsNonTransport() {
-    assertReason(Reason.UNEXPECTED_TYPE,
-        () -> RelayMessageCodec.swapTransportPeerId(HEX.parseHex("0108" + PID_B_HEX), PID_A));
   }
 
   @Test
