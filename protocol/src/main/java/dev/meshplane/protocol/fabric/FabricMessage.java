@@ -8,9 +8,6 @@ import java.util.Optional;
  */
 public sealed interface FabricMessage permits HelloV2, WhoHas, IHave, Fwd, Ping, Pong, NotHere, PeerLeft {
 
-  /** Raw relay peer ID: {@code "sha-"} plus a SHA-256 digest (openzro relay/messages/id.go). */
-  int PEER_ID_LENGTH = 36;
-
   /**
    * Decodes a frame received after the handshake, or returns empty when the frame must be
    * skipped. This is openzro's receive rule (relay/server/clusterboot.go, clusterFrameRouter),
@@ -43,9 +40,9 @@ public sealed interface FabricMessage permits HelloV2, WhoHas, IHave, Fwd, Ping,
       case PONG -> frame.payloadLength() == 0 ? Optional.of(Pong.INSTANCE) : Optional.empty();
       // Extensions come only from meshplane nodes; a wrong size is skipped, never fatal,
       // so a future layout change cannot make an older node close the stream.
-      case NOT_HERE -> frame.payloadLength() == NotHere.PAYLOAD_LENGTH
+      case NOT_HERE -> frame.payloadLength() == NotHere.PAYLOAD_SIZE
           ? Optional.of(NotHere.decode(frame)) : Optional.empty();
-      case PEER_LEFT -> frame.payloadLength() == PeerLeft.PAYLOAD_LENGTH
+      case PEER_LEFT -> frame.payloadLength() == PeerLeft.PAYLOAD_SIZE
           ? Optional.of(PeerLeft.decode(frame)) : Optional.empty();
       case HELLO -> Optional.empty();
     };

@@ -1,26 +1,11 @@
 package dev.meshplane.protocol.fabric;
 
-import java.util.HexFormat;
-import java.util.Objects;
-
 /** Shared byte helpers and payload checks for the message codecs. */
 final class Wire {
 
   static final long MAX_UINT32 = 0xFFFF_FFFFL;
 
-  private static final HexFormat HEX = HexFormat.of();
-
   private Wire() {}
-
-  /** Validates and copies a peer ID supplied by a caller (encode side: programming error if wrong). */
-  static byte[] peerId(byte[] peerId, String name) {
-    Objects.requireNonNull(peerId, name);
-    if (peerId.length != FabricMessage.PEER_ID_LENGTH) {
-      throw new IllegalArgumentException(
-          name + " must be " + FabricMessage.PEER_ID_LENGTH + " bytes, got " + peerId.length);
-    }
-    return peerId.clone();
-  }
 
   static long uint32(long value, String name) {
     if (value < 0 || value > MAX_UINT32) {
@@ -66,7 +51,7 @@ final class Wire {
     return frame.payloadArray();
   }
 
-  /** Exact-size check of fixed-shape payloads (§3): anything else closes the stream. */
+  /** Exact-size check of fixed-shape payloads, as openzro's decoders do (relay/server/cluster/messages.go). */
   static byte[] exactPayload(FabricFrame frame, FabricMessageType expected, int size) {
     byte[] payload = payloadOf(frame, expected);
     if (payload.length != size) {
@@ -83,9 +68,5 @@ final class Wire {
           expected + " payload is " + payload.length + " bytes, want at least " + minSize);
     }
     return payload;
-  }
-
-  static String hex(byte[] bytes) {
-    return HEX.formatHex(bytes);
   }
 }

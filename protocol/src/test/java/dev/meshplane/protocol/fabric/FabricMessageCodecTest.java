@@ -1,13 +1,17 @@
 package dev.meshplane.protocol.fabric;
 
 import static dev.meshplane.protocol.fabric.FabricVectors.PID_A;
+import static dev.meshplane.protocol.fabric.FabricVectors.PID_A_RAW;
 import static dev.meshplane.protocol.fabric.FabricVectors.PID_B;
+import static dev.meshplane.protocol.fabric.FabricVectors.PID_B_RAW;
 import static dev.meshplane.protocol.fabric.FabricVectors.concat;
 import static dev.meshplane.protocol.fabric.FabricVectors.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.protocol.relay.RelayProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -52,7 +56,7 @@ class FabricMessageCodecTest {
 
     assertEquals(hex(FabricVectors.FWD_TRANSPORT_FRAME), hex(concat(Fwd.frameHeader(PID_A, message.length), message)));
     Fwd decoded = Fwd.decode(FabricFrameCodec.decodeExact(FabricVectors.FWD_TRANSPORT_FRAME));
-    assertArrayEquals(PID_A, decoded.destination());
+    assertEquals(PID_A, decoded.destination());
     // The receiving node writes exactly these 43 bytes to peer-a.
     assertEquals(43, decoded.message().length);
     assertArrayEquals(FabricVectors.EMBEDDED_TRANSPORT, decoded.message());
@@ -81,7 +85,7 @@ class FabricMessageCodecTest {
   }
 
   /** FWD's encoder is its frame header followed by the message, as the data path sends it. */
-  private static FabricFrame fwdFrame(byte[] destination, byte[] message) {
+  private static FabricFrame fwdFrame(PeerId destination, byte[] message) {
     return FabricFrameCodec.decodeExact(concat(Fwd.frameHeader(destination, message.length), message));
   }
 
@@ -99,8 +103,8 @@ class FabricMessageCodecTest {
   @Test
   void specificLayouts() {
     assertEquals("210000", hex(FabricFrameCodec.encode(Pong.INSTANCE.encode())));
-    assertEquals("e00024" + hex(PID_A), hex(FabricFrameCodec.encode(new NotHere(PID_A).encode())));
-    assertEquals("e10024" + hex(PID_B), hex(FabricFrameCodec.encode(new PeerLeft(PID_B).encode())));
+    assertEquals("e00024" + hex(PID_A_RAW), hex(FabricFrameCodec.encode(new NotHere(PID_A).encode())));
+    assertEquals("e10024" + hex(PID_B_RAW), hex(FabricFrameCodec.encode(new PeerLeft(PID_B).encode())));
   }
 
   // ---- bad payload sizes: exact-size checks as in openzro's decoders ----
@@ -144,7 +148,7 @@ class FabricMessageCodecTest {
       assertEquals(Fwd.MESSAGE_OFFSET, header.length);
       // A FWD frame is type 0x14 with the payload destination ‖ message (openzro
       // relay/server/cluster/forwarder.go, Forward).
-      byte[] expected = FabricFrameCodec.encode(FabricFrame.of(FabricMessageType.FWD, concat(PID_A, message)));
+      byte[] expected = FabricFrameCodec.encode(FabricFrame.of(FabricMessageType.FWD, concat(PID_A_RAW, message)));
       assertArrayEquals(expected, concat(header, message), "length " + length);
     }
   }
@@ -155,12 +159,11 @@ class FabricMessageCodecTest {
         () -> Fwd.frameHeader(PID_A, Fwd.MAX_MESSAGE_LENGTH + 1));
     assertEquals(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE, e.reason());
     assertThrows(FabricProtocolException.class, () -> Fwd.frameHeader(PID_A, -1));
-    assertThrows(IllegalArgumentException.class, () -> Fwd.frameHeader(new byte[35], 1));
   }
 
   @Test
   void fwdWithExactlyTheDestinationCarriesAnEmptyMessage() {
-    Fwd fwd = Fwd.decode(FabricFrame.of(FabricMessageType.FWD, PID_A));
+    Fwd fwd = Fwd.decode(FabricFrame.of(FabricMessageType.FWD, PID_A_RAW));
     assertEquals(0, fwd.message().length);
   }
 
@@ -175,19 +178,26 @@ class FabricMessageCodecTest {
 
   @Test
   void callerErrorsAreIllegalArguments() {
-    assertThrows(IllegalArgumentException.class, () -> new WhoHas(new byte[35]));
     assertThrows(IllegalArgumentException.class, () -> new IHave(PID_A, -1));
     assertThrows(IllegalArgumentException.class, () -> new IHave(PID_A, 0x1_0000_0000L));
+    assertThrows(NullPointerException.class, () -> new WhoHas(null));
+  }
+
+  @Test
+  void aPeerIdOfAnotherSizeCannotReachAMessage() {
+    // Messages take a PeerId, which only exists with exactly 36 bytes.
+    RelayProtocolException e = assertThrows(RelayProtocolException.class, () -> new WhoHas(PeerId.fromBytes(new byte[35])));
+    assertEquals(RelayProtocolException.Reason.BAD_LENGTH, e.reason());
   }
 
   @Test
   void messagesAreValuesNotViewsOfCallerArrays() {
-    byte[] id = PID_A.clone();
-    WhoHas whoHas = new WhoHas(id);
+    byte[] id = PID_A_RAW.clone();
+    WhoHas whoHas = new WhoHas(PeerId.fromBytes(id));
     id[0] = 0;
-    whoHas.peerId()[1] = 0;
+    whoHas.peerId().toBytes()[1] = 0;
 
-    assertArrayEquals(PID_A, whoHas.peerId());
+    assertArrayEquals(PID_A_RAW, whoHas.peerId().toBytes());
     assertEquals(new WhoHas(PID_A), whoHas);
     assertEquals(new WhoHas(PID_A).hashCode(), whoHas.hashCode());
   }

@@ -1,6 +1,7 @@
 package dev.meshplane.protocol.fabric;
 
 import static dev.meshplane.protocol.fabric.FabricVectors.PID_A;
+import static dev.meshplane.protocol.fabric.FabricVectors.PID_A_RAW;
 import static dev.meshplane.protocol.fabric.FabricVectors.concat;
 import static dev.meshplane.protocol.fabric.FabricVectors.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +26,7 @@ class FabricMessageDispatchTest {
     return Stream.of(
         Arguments.of(new WhoHas(PID_A).encode(), new WhoHas(PID_A)),
         Arguments.of(new IHave(PID_A, 9).encode(), new IHave(PID_A, 9)),
-        Arguments.of(FabricFrame.of(FabricMessageType.FWD, concat(PID_A, new byte[] {1, 3})),
+        Arguments.of(FabricFrame.of(FabricMessageType.FWD, concat(PID_A_RAW, new byte[] {1, 3})),
             new Fwd(PID_A, new byte[] {1, 3})),
         Arguments.of(Ping.INSTANCE.encode(), Ping.INSTANCE),
         Arguments.of(Pong.INSTANCE.encode(), Pong.INSTANCE),
@@ -44,7 +45,7 @@ class FabricMessageDispatchTest {
         new HelloV2("10.0.0.2:7090", 1).encode(new byte[0]),  // HELLO again
         // The channel types openzro defines and never sends, in its own layouts
         // (relay/server/cluster/messages.go, EncodeOpen to EncodeClose).
-        new FabricFrame(0x10, concat(PID_A, PID_A, hex("00000001"))),  // OPEN, 76 bytes
+        new FabricFrame(0x10, concat(PID_A_RAW, PID_A_RAW, hex("00000001"))),  // OPEN, 76 bytes
         new FabricFrame(0x11, hex("0000000101")),                       // OPEN_ACK, accept
         new FabricFrame(0x12, hex("00000001abcd")),                     // DATA
         new FabricFrame(0x13, hex("00000001")),                         // CLOSE

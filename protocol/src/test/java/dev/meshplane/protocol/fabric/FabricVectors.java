@@ -1,5 +1,6 @@
 package dev.meshplane.protocol.fabric;
 
+import dev.meshplane.protocol.relay.PeerId;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,8 +16,10 @@ import java.util.HexFormat;
  */
 final class FabricVectors {
 
-  static final byte[] PID_A = hex("7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe");
-  static final byte[] PID_B = hex("7368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a");
+  static final byte[] PID_A_RAW = hex("7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe");
+  static final byte[] PID_B_RAW = hex("7368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a");
+  static final PeerId PID_A = PeerId.fromBytes(PID_A_RAW);
+  static final PeerId PID_B = PeerId.fromBytes(PID_B_RAW);
 
   // HELLO inputs: announce address, Unix seconds and cluster secret.
   static final String HELLO_ADDRESS = "10.0.0.1:7090";

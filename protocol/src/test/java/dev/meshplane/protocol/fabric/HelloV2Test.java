@@ -133,7 +133,7 @@ class HelloV2Test {
     byte[] addr = HELLO_ADDRESS.getBytes(StandardCharsets.UTF_8);
     return Stream.of(
         // check 0b
-        Arguments.of("first frame is WHO_HAS", new FabricFrame(0x01, FabricVectors.PID_A), CLUSTER_SECRET,
+        Arguments.of("first frame is WHO_HAS", new FabricFrame(0x01, FabricVectors.PID_A_RAW), CLUSTER_SECRET,
             FabricProtocolException.Reason.FIRST_FRAME_NOT_HELLO),
         Arguments.of("first frame has unknown type", new FabricFrame(0x7F, new byte[11]), CLUSTER_SECRET,
             FabricProtocolException.Reason.FIRST_FRAME_NOT_HELLO),

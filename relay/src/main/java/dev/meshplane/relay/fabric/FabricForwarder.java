@@ -66,7 +66,7 @@ final class FabricForwarder {
 
   private void send(FabricStream stream, PeerId destination, ByteString message) {
     // Header and destination, then the message as it is: the packet's bytes are not copied here.
-    ByteString frame = ByteString.fromArrayUnsafe(Fwd.frameHeader(destination.toBytes(), message.size()))
+    ByteString frame = ByteString.fromArrayUnsafe(Fwd.frameHeader(destination, message.size()))
         .concat(message);
     switch (stream.sendEncoded(frame)) {
       case QUEUED -> metrics.forward(ForwardResult.OK);

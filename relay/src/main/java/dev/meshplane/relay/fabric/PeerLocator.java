@@ -151,7 +151,7 @@ final class PeerLocator {
     }
 
     void ask(List<FabricStream> live) {
-      var frame = new WhoHas(peer.toBytes()).encode();
+      var frame = new WhoHas(peer).encode();
       synchronized (this) {
         for (FabricStream stream : live) {
           unanswered.add(stream.key());

@@ -15,7 +15,6 @@ import dev.meshplane.protocol.fabric.Ping;
 import dev.meshplane.protocol.fabric.Pong;
 import dev.meshplane.protocol.fabric.WhoHas;
 import dev.meshplane.protocol.relay.PeerId;
-import dev.meshplane.protocol.relay.RelayProtocolException;
 import dev.meshplane.relay.LocalPeers;
 import dev.meshplane.relay.RemotePeers;
 import dev.meshplane.relay.fabric.FabricMetrics.Dropped;
@@ -189,7 +188,7 @@ public final class RelayFabric implements RemotePeers {
     FabricFrame frame = null;
     for (FabricStream stream : streams.allLive()) {
       if (stream.speaksPing()) {
-        frame = frame != null ? frame : new PeerLeft(peer.toBytes()).encode();
+        frame = frame != null ? frame : new PeerLeft(peer).encode();
         stream.send(frame);
       }
     }
@@ -251,15 +250,15 @@ public final class RelayFabric implements RemotePeers {
     if (message instanceof WhoHas whoHas) {
       onWhoHas(stream, whoHas);
     } else if (message instanceof IHave iHave) {
-      locator.onIHave(stream.key(), peerId(iHave.peerId()), iHave.seqno());
+      locator.onIHave(stream.key(), iHave.peerId(), iHave.seqno());
     } else if (message instanceof Ping) {
       stream.send(PONG);
     } else if (message instanceof Pong) {
       stream.onPong();
     } else if (message instanceof NotHere notHere) {
-      locator.onNotHere(stream.key(), peerId(notHere.peerId()));
+      locator.onNotHere(stream.key(), notHere.peerId());
     } else if (message instanceof PeerLeft left) {
-      locator.invalidate(peerId(left.peerId()), stream.key());
+      locator.invalidate(left.peerId(), stream.key());
     } else {
       metrics.dropped(Dropped.IGNORED);
     }
@@ -267,12 +266,12 @@ public final class RelayFabric implements RemotePeers {
 
   /** §6.2: I_HAVE when the peer is here; otherwise silence, or NOT_HERE to a meshplane node. */
   private void onWhoHas(FabricStream stream, WhoHas whoHas) {
-    byte[] raw = whoHas.peerId();
-    if (local.has(peerId(raw))) {
+    PeerId peer = whoHas.peerId();
+    if (local.has(peer)) {
       long seqno = iHaveSeqno.incrementAndGet() & 0xFFFF_FFFFL;
-      stream.send(new IHave(raw, seqno).encode());
+      stream.send(new IHave(peer, seqno).encode());
     } else if (stream.speaksPing()) {
-      stream.send(new NotHere(raw).encode());
+      stream.send(new NotHere(peer).encode());
     }
   }
 
@@ -288,12 +287,11 @@ public final class RelayFabric implements RemotePeers {
       metrics.dropped(Dropped.MALFORMED);
       return;
     }
-    byte[] rawDestination = frame.slice(FabricFrameCodec.HEADER_LENGTH, Fwd.MESSAGE_OFFSET).toArray();
-    PeerId destination = peerId(rawDestination);
+    PeerId destination = PeerId.fromBytes(frame.slice(FabricFrameCodec.HEADER_LENGTH, Fwd.MESSAGE_OFFSET).toArray());
     boolean delivered = local.deliver(destination, frame.drop(Fwd.MESSAGE_OFFSET));
     metrics.forwardReceived(delivered);
     if (!delivered && stream.speaksPing() && !local.has(destination)) {
-      stream.send(new NotHere(rawDestination).encode());
+      stream.send(new NotHere(destination).encode());
     }
   }
 
@@ -318,15 +316,6 @@ public final class RelayFabric implements RemotePeers {
         stream.pingSent(now);
         metrics.pingSent();
       }
-    }
-  }
-
-  private static PeerId peerId(byte[] raw) {
-    try {
-      return PeerId.fromBytes(raw);
-    } catch (RelayProtocolException impossible) {
-      // The fabric codec already enforced 36 bytes.
-      throw new IllegalStateException(impossible);
     }
   }
 }
