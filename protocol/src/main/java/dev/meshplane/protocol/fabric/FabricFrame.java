@@ -14,7 +14,7 @@ import java.util.Optional;
  * package read it in place.
  *
  * @param typeCode unsigned type byte, 0-255
- * @param payload  0 to {@value FabricFrameCodec#MAX_PAYLOAD_LENGTH} bytes
+ * @param payload  0 to {@value FabricProtocolLimits#MAX_PAYLOAD_SIZE} bytes
  */
 public record FabricFrame(int typeCode, byte[] payload) {
 
@@ -28,9 +28,9 @@ public record FabricFrame(int typeCode, byte[] payload) {
       throw new IllegalArgumentException("type code must be 0-255, got " + typeCode);
     }
     Objects.requireNonNull(payload, "payload");
-    if (payload.length > FabricFrameCodec.MAX_PAYLOAD_LENGTH) {
+    if (payload.length > FabricProtocolLimits.MAX_PAYLOAD_SIZE) {
       throw new FabricProtocolException(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE,
-          "payload is " + payload.length + " bytes, max " + FabricFrameCodec.MAX_PAYLOAD_LENGTH);
+          "payload is " + payload.length + " bytes, max " + FabricProtocolLimits.MAX_PAYLOAD_SIZE);
     }
     payload = payload.clone();
   }

@@ -25,10 +25,10 @@ public record Fwd(PeerId destination, byte[] message) implements FabricMessage {
   static final int MIN_PAYLOAD_SIZE = PeerId.SIZE;
 
   /** Largest relay message that fits in one frame next to the destination ID. */
-  public static final int MAX_MESSAGE_LENGTH = FabricFrameCodec.MAX_PAYLOAD_LENGTH - PeerId.SIZE;
+  public static final int MAX_MESSAGE_SIZE = FabricProtocolLimits.MAX_PAYLOAD_SIZE - PeerId.SIZE;
 
   /** Offset of the relay message in a whole FWD frame: the 3-byte frame header, then the destination. */
-  public static final int MESSAGE_OFFSET = FabricFrameCodec.HEADER_LENGTH + PeerId.SIZE;
+  public static final int MESSAGE_OFFSET = FabricProtocolLimits.HEADER_SIZE + PeerId.SIZE;
 
   public Fwd {
     Objects.requireNonNull(destination, "destination");
@@ -41,19 +41,19 @@ public record Fwd(PeerId destination, byte[] message) implements FabricMessage {
    * message they are the whole frame. This is FWD's encoder: the data path sends these bytes and
    * then the message as it is, so a packet is never copied into a frame.
    *
-   * @throws FabricProtocolException {@code PAYLOAD_TOO_LARGE} if the message exceeds {@link #MAX_MESSAGE_LENGTH}
+   * @throws FabricProtocolException {@code PAYLOAD_TOO_LARGE} if the message exceeds {@link #MAX_MESSAGE_SIZE}
    */
   public static byte[] frameHeader(PeerId destination, int messageLength) {
-    if (messageLength < 0 || messageLength > MAX_MESSAGE_LENGTH) {
+    if (messageLength < 0 || messageLength > MAX_MESSAGE_SIZE) {
       throw new FabricProtocolException(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE,
-          "FWD message is " + messageLength + " bytes, max " + MAX_MESSAGE_LENGTH);
+          "FWD message is " + messageLength + " bytes, max " + MAX_MESSAGE_SIZE);
     }
     int payloadLength = PeerId.SIZE + messageLength;
     byte[] header = new byte[MESSAGE_OFFSET];
     header[0] = (byte) FabricMessageType.FWD.code();
     header[1] = (byte) (payloadLength >>> 8);
     header[2] = (byte) payloadLength;
-    destination.writeTo(header, FabricFrameCodec.HEADER_LENGTH);
+    destination.writeTo(header, FabricProtocolLimits.HEADER_SIZE);
     return header;
   }
 

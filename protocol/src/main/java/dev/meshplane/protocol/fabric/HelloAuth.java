@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class HelloAuth {
 
   /** HMAC-SHA256 output size, the only non-zero hmac_len accepted (§4.1, §9). */
-  public static final int MAC_LENGTH = 32;
+  public static final int MAC_SIZE = 32;
 
   /**
    * Maximum clock difference either way between a HELLO's timestamp and the receiver's clock,

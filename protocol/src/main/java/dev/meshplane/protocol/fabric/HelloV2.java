@@ -34,7 +34,7 @@ public record HelloV2(String address, long unixSeconds) implements FabricMessage
   public static final int MAX_ADDRESS_LENGTH = 255;
 
   /** version + addr_len + timestamp + hmac_len, i.e. an unsigned HELLO with an empty address. */
-  private static final int FIXED_LENGTH = 11;
+  private static final int FIXED_SIZE = 11;
 
   public HelloV2 {
     // The 255-byte limit is enforced by encode(), not here: a received address that is not
@@ -70,8 +70,8 @@ public record HelloV2(String address, long unixSeconds) implements FabricMessage
       throw new FabricProtocolException(FabricProtocolException.Reason.ADDRESS_TOO_LONG,
           "announce address is " + a + " bytes, max " + MAX_ADDRESS_LENGTH);
     }
-    int macLength = secret.length == 0 ? 0 : HelloAuth.MAC_LENGTH;
-    byte[] payload = new byte[FIXED_LENGTH + a + macLength];
+    int macLength = secret.length == 0 ? 0 : HelloAuth.MAC_SIZE;
+    byte[] payload = new byte[FIXED_SIZE + a + macLength];
     payload[0] = VERSION;
     payload[1] = (byte) a;
     System.arraycopy(addressBytes, 0, payload, 2, a);
@@ -105,9 +105,9 @@ public record HelloV2(String address, long unixSeconds) implements FabricMessage
     }
     byte[] p = frame.payloadArray();
     // 1
-    if (p.length < FIXED_LENGTH) {
+    if (p.length < FIXED_SIZE) {
       throw reject(FabricProtocolException.Reason.HELLO_TOO_SHORT,
-          "payload is " + p.length + " bytes, want at least " + FIXED_LENGTH);
+          "payload is " + p.length + " bytes, want at least " + FIXED_SIZE);
     }
     // 2
     int version = p[0] & 0xFF;
@@ -130,9 +130,9 @@ public record HelloV2(String address, long unixSeconds) implements FabricMessage
     }
     // 5
     int macLength = p[10 + a] & 0xFF;
-    if (p.length < FIXED_LENGTH + a + macLength) {
+    if (p.length < FIXED_SIZE + a + macLength) {
       throw reject(FabricProtocolException.Reason.HELLO_TRUNCATED_MAC,
-          "payload is " + p.length + " bytes, hmac_len " + macLength + " needs " + (FIXED_LENGTH + a + macLength));
+          "payload is " + p.length + " bytes, hmac_len " + macLength + " needs " + (FIXED_SIZE + a + macLength));
     }
     if (secret.length > 0) {
       // 6a
@@ -141,12 +141,12 @@ public record HelloV2(String address, long unixSeconds) implements FabricMessage
             "unsigned HELLO but a cluster secret is configured");
       }
       // 6b
-      if (macLength != HelloAuth.MAC_LENGTH) {
+      if (macLength != HelloAuth.MAC_SIZE) {
         throw reject(FabricProtocolException.Reason.HELLO_BAD_MAC_LENGTH, "hmac_len " + macLength);
       }
       // 6c
       byte[] expected = HelloAuth.hmacSha256(secret, p, 0, 10 + a);
-      byte[] actual = Arrays.copyOfRange(p, FIXED_LENGTH + a, FIXED_LENGTH + a + macLength);
+      byte[] actual = Arrays.copyOfRange(p, FIXED_SIZE + a, FIXED_SIZE + a + macLength);
       if (!HelloAuth.macEquals(expected, actual)) {
         throw reject(FabricProtocolException.Reason.HELLO_MAC_MISMATCH, "HMAC does not match");
       }

@@ -43,7 +43,7 @@ class FabricFrameCodecTest {
   @Test
   void maximumPayloadIsAccepted() {
     byte[] bytes = FabricFrameCodec.encode(new FabricFrame(0x12, new byte[65535]));
-    assertEquals(FabricFrameCodec.MAX_FRAME_LENGTH, bytes.length);
+    assertEquals(FabricProtocolLimits.MAX_FRAME_SIZE, bytes.length);
     assertEquals("12ffff", hex(Arrays.copyOf(bytes, 3)));
   }
 
@@ -76,7 +76,7 @@ class FabricFrameCodecTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("goldenFrames")
   void goldenFrameDecodesAndReencodes(String name, byte[] wire, int typeCode, int payloadLength) {
-    FabricFrame frame = FabricFrameCodec.decodeExact(wire);
+    FabricFrame frame = FabricFrameCodec.decode(wire);
 
     assertEquals(typeCode, frame.typeCode());
     assertEquals(payloadLength, frame.payloadLength());
@@ -86,7 +86,7 @@ class FabricFrameCodecTest {
   @Test
   void unknownTypeDecodesWithItsRawCodeAndReencodesIdentically() {
     byte[] wire = hex("7f0003010203");
-    FabricFrame frame = FabricFrameCodec.decodeExact(wire);
+    FabricFrame frame = FabricFrameCodec.decode(wire);
 
     assertEquals(0x7F, frame.typeCode());
     assertEquals(Optional.empty(), frame.type());
@@ -110,14 +110,14 @@ class FabricFrameCodecTest {
   void truncatedFrameIsRefused(int available, FabricProtocolException.Reason reason) {
     byte[] cut = Arrays.copyOf(FabricVectors.I_HAVE_A_42_FRAME, available);
 
-    FabricProtocolException e = assertThrows(FabricProtocolException.class, () -> FabricFrameCodec.decodeExact(cut));
+    FabricProtocolException e = assertThrows(FabricProtocolException.class, () -> FabricFrameCodec.decode(cut));
     assertEquals(reason, e.reason());
   }
 
   @Test
-  void decodeExactRejectsTrailingBytes() {
+  void decodeRejectsTrailingBytes() {
     FabricProtocolException e = assertThrows(FabricProtocolException.class,
-        () -> FabricFrameCodec.decodeExact(concat(FabricVectors.WHO_HAS_A_FRAME, new byte[] {0})));
+        () -> FabricFrameCodec.decode(concat(FabricVectors.WHO_HAS_A_FRAME, new byte[] {0})));
     assertEquals(FabricProtocolException.Reason.TRAILING_BYTES, e.reason());
   }
 }

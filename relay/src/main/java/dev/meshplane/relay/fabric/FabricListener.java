@@ -129,7 +129,7 @@ final class FabricListener {
       }
       // Throws on a bad HELLO: the stream fails, the connection closes with no reply, and onEnd
       // counts the reason carried by the exception (§4.2).
-      HelloV2 hello = HelloV2.decode(FabricFrameCodec.decodeExact(frame.toArray()), secret, clock);
+      HelloV2 hello = HelloV2.decode(FabricFrameCodec.decode(frame.toArray()), secret, clock);
       helloAccepted = true;
       stream.keyFromHello(hello.address());
       if (!fabric.register(stream)) {

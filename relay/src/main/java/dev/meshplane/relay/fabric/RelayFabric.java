@@ -5,6 +5,7 @@ import dev.meshplane.protocol.fabric.FabricFrameCodec;
 import dev.meshplane.protocol.fabric.FabricMessage;
 import dev.meshplane.protocol.fabric.FabricMessageType;
 import dev.meshplane.protocol.fabric.FabricProtocolException;
+import dev.meshplane.protocol.fabric.FabricProtocolLimits;
 import dev.meshplane.protocol.fabric.Fwd;
 import dev.meshplane.protocol.fabric.HelloRejectReason;
 import dev.meshplane.protocol.fabric.HelloV2;
@@ -235,7 +236,7 @@ public final class RelayFabric implements RemotePeers {
     }
     FabricMessage message;
     try {
-      Optional<FabricMessage> decoded = FabricMessage.decodeAfterHello(FabricFrameCodec.decodeExact(frame.toArray()));
+      Optional<FabricMessage> decoded = FabricMessage.decodeAfterHello(FabricFrameCodec.decode(frame.toArray()));
       if (decoded.isEmpty()) {
         metrics.dropped(Dropped.IGNORED);
         return;
@@ -287,7 +288,7 @@ public final class RelayFabric implements RemotePeers {
       metrics.dropped(Dropped.MALFORMED);
       return;
     }
-    PeerId destination = PeerId.fromBytes(frame.slice(FabricFrameCodec.HEADER_LENGTH, Fwd.MESSAGE_OFFSET).toArray());
+    PeerId destination = PeerId.fromBytes(frame.slice(FabricProtocolLimits.HEADER_SIZE, Fwd.MESSAGE_OFFSET).toArray());
     boolean delivered = local.deliver(destination, frame.drop(Fwd.MESSAGE_OFFSET));
     metrics.forwardReceived(delivered);
     if (!delivered && stream.speaksPing() && !local.has(destination)) {
