@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * HELLO v2, the first frame a dialer writes on every fabric stream (relay-fabric.md §4). The
- * acceptor never answers; it validates and either registers the stream under {@link #address()}
- * or closes it silently.
+ * HELLO v2, the first frame a dialer writes on every fabric stream (openzro
+ * relay/server/cluster/messages.go, EncodeHello and DecodeHello). The acceptor never answers; it
+ * validates and either registers the stream under {@link #address()} or closes it silently.
  *
  * <pre>
  *  offset  size      field
@@ -27,10 +27,10 @@ import java.util.Objects;
  */
 public record HelloV2(String address, long unixSeconds) implements FabricMessage {
 
-  /** §4.1, §9. */
+  /** openzro's helloVersionV2; pins the layout so a later version needs no flag day. */
   public static final int VERSION = 2;
 
-  /** addr_len is one byte (§4.1, §9). */
+  /** addr_len is one byte (openzro's MaxHelloAddressLen). */
   public static final int MAX_ADDRESS_LENGTH = 255;
 
   /** version + addr_len + timestamp + hmac_len, i.e. an unsigned HELLO with an empty address. */
@@ -48,15 +48,16 @@ public record HelloV2(String address, long unixSeconds) implements FabricMessage
   }
 
   /**
-   * Formats the announce address the way the reference does ({@code net.JoinHostPort}): IPv6
-   * literals get brackets, so the result is also the key the acceptor files the stream under (§5).
+   * Formats the announce address the way openzro does ({@code net.JoinHostPort} in
+   * relay/server/clusterboot.go): IPv6 literals get brackets, so the result is also the key the
+   * acceptor files the stream under.
    */
   public static String joinHostPort(String host, int port) {
     return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
   }
 
   /**
-   * Builds the HELLO frame; signed iff {@code secret} is non-empty (§4.1). An empty secret sends
+   * Builds the HELLO frame; signed iff {@code secret} is non-empty. An empty secret sends
    * an unsigned HELLO, which only peers without a secret accept.
    *
    * @param secret the configured cluster secret's UTF-8 bytes, used as-is; empty for none
@@ -85,9 +86,10 @@ public record HelloV2(String address, long unixSeconds) implements FabricMessage
   }
 
   /**
-   * Validates the first frame of an accepted stream, running the checks of §4.2 in the spec's
-   * order (the order decides the reject label, e.g. a stale forged HELLO is {@code
-   * stale_timestamp}, not {@code hmac_mismatch}).
+   * Validates the first frame of an accepted stream, running openzro's checks in openzro's order
+   * (relay/server/cluster/transport.go, handleAccepted, then DecodeHello), the order in which
+   * {@link FabricProtocolException.Reason} lists them. The order decides the reject label, e.g. a
+   * stale forged HELLO is {@code stale_timestamp}, not {@code hmac_mismatch}.
    *
    * @param frame  the first frame read from the stream
    * @param secret the local cluster secret's UTF-8 bytes; empty for none
@@ -98,64 +100,56 @@ public record HelloV2(String address, long unixSeconds) implements FabricMessage
    */
   public static HelloV2 decode(FabricFrame frame, byte[] secret, Clock clock) {
     Objects.requireNonNull(secret, "secret");
-    // 0b: HELLO is only ever decoded as the first frame; later HELLOs are ignored (§3).
+    // HELLO is only ever decoded as the first frame; later HELLOs are skipped.
     if (!frame.is(FabricMessageType.HELLO)) {
       throw reject(FabricProtocolException.Reason.FIRST_FRAME_NOT_HELLO,
           "first frame is " + FabricMessageType.describe(frame.typeCode()));
     }
     byte[] p = frame.payloadArray();
-    // 1
     if (p.length < FIXED_SIZE) {
       throw reject(FabricProtocolException.Reason.HELLO_TOO_SHORT,
           "payload is " + p.length + " bytes, want at least " + FIXED_SIZE);
     }
-    // 2
     int version = p[0] & 0xFF;
     if (version != VERSION) {
       throw reject(FabricProtocolException.Reason.HELLO_BAD_VERSION, "version " + version);
     }
-    // 3
     int a = p[1] & 0xFF;
     if (p.length < 2 + a + 8 + 1) {
       throw reject(FabricProtocolException.Reason.HELLO_TRUNCATED_ADDRESS,
           "payload is " + p.length + " bytes, addr_len " + a + " needs " + (2 + a + 8 + 1));
     }
-    // 4: deliberately before the MAC, as in the reference; that is why a stale forged HELLO
-    // counts as stale_timestamp rather than hmac_mismatch.
+    // The timestamp deliberately comes before the MAC, as in openzro; that is why a stale
+    // forged HELLO counts as stale_timestamp rather than hmac_mismatch.
     long timestamp = Wire.getUint64(p, 2 + a);
     if (!HelloAuth.withinReplayWindow(timestamp, clock)) {
       throw reject(FabricProtocolException.Reason.HELLO_STALE_TIMESTAMP,
           "timestamp " + Long.toUnsignedString(timestamp) + " outside ±" + HelloAuth.REPLAY_WINDOW
               + " of " + clock.instant());
     }
-    // 5
     int macLength = p[10 + a] & 0xFF;
     if (p.length < FIXED_SIZE + a + macLength) {
       throw reject(FabricProtocolException.Reason.HELLO_TRUNCATED_MAC,
           "payload is " + p.length + " bytes, hmac_len " + macLength + " needs " + (FIXED_SIZE + a + macLength));
     }
     if (secret.length > 0) {
-      // 6a
       if (macLength == 0) {
         throw reject(FabricProtocolException.Reason.HELLO_UNSIGNED_BUT_REQUIRED,
             "unsigned HELLO but a cluster secret is configured");
       }
-      // 6b
       if (macLength != HelloAuth.MAC_SIZE) {
         throw reject(FabricProtocolException.Reason.HELLO_BAD_MAC_LENGTH, "hmac_len " + macLength);
       }
-      // 6c
       byte[] expected = HelloAuth.hmacSha256(secret, p, 0, 10 + a);
       byte[] actual = Arrays.copyOfRange(p, FIXED_SIZE + a, FIXED_SIZE + a + macLength);
       if (!HelloAuth.macEquals(expected, actual)) {
         throw reject(FabricProtocolException.Reason.HELLO_MAC_MISMATCH, "HMAC does not match");
       }
     } else if (macLength != 0) {
-      // 6d
       throw reject(FabricProtocolException.Reason.HELLO_SIGNED_BUT_UNSUPPORTED,
           "signed HELLO but no cluster secret is configured");
     }
-    // The reference reads the address as a Go string, which takes any bytes; decoding leniently
+    // openzro reads the address as a Go string, which takes any bytes; decoding leniently
     // keeps us from rejecting what it accepts.
     String address = new String(p, 2, a, StandardCharsets.UTF_8);
     return new HelloV2(address, timestamp);

@@ -10,7 +10,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Generator and validator of the v2 relay auth token carried in Auth (spec §5.1).
+ * Generator and validator of the v2 relay auth token carried in Auth (openzro
+ * {@code relay/auth/hmac/v2}: token.go, generator.go, validator.go).
  *
  * <pre>
  * +-----------+---------------------------+--------------------------------------+
@@ -24,13 +25,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class AuthTokenV2 {
 
-  /** Algorithm byte for HMAC-SHA256, the only one with a hash function (§5.1). */
+  /** Algorithm byte for HMAC-SHA256, the only one with a hash function (algo.go). */
   public static final int ALGORITHM_HMAC_SHA256 = 1;
 
   /** HMAC-SHA256 output size. */
   public static final int SIGNATURE_SIZE = 32;
 
-  /** Payloads shorter than this are rejected before the signature is checked (§5.1 step 2). */
+  /** Payloads shorter than this are rejected before the signature is checked (minLengthUnixTimestamp). */
   public static final int MIN_PAYLOAD_SIZE = 10;
 
   private static final String HMAC = "HmacSHA256";
@@ -53,8 +54,8 @@ public final class AuthTokenV2 {
   }
 
   /**
-   * Checks a token in the order of the Go validator (§5.1), so the reason matches what openzro
-   * would have failed on. Returns the expiry on success.
+   * Checks a token in the order of the Go validator (validator.go, Validate), so the reason
+   * matches what openzro would have failed on. Returns the expiry on success.
    *
    * @throws RelayProtocolException one of the {@code TOKEN_*} reasons
    */

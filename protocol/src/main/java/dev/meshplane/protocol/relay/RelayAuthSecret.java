@@ -7,8 +7,8 @@ import java.security.NoSuchAlgorithmException;
 /**
  * The HMAC key relay tokens are signed with. openzro never uses the configured relay secret
  * ({@code --auth-secret}, {@code OZ_AUTH_SECRET}, management's {@code Relay.Secret}) directly: the
- * key is SHA-256 of its UTF-8 bytes (spec §5). {@link #fromSecret} applies that treatment exactly
- * once, so no caller can hash twice or forget to hash.
+ * key is SHA-256 of its UTF-8 bytes (openzro relay/cmd/root.go, execute). {@link #fromSecret}
+ * applies that treatment exactly once, so no caller can hash twice or forget to hash.
  */
 public final class RelayAuthSecret {
 

@@ -33,12 +33,13 @@ import java.util.List;
 
 /**
  * Encoder and decoder for the relay peer protocol: one relay message = one binary WebSocket message
- * (spec §1). Pure functions over {@code byte[]}; no state, safe from any thread.
+ * (openzro {@code relay/messages/message.go}, the Marshal and Unmarshal functions). Pure functions
+ * over {@code byte[]}; no state, safe from any thread.
  *
  * <pre>
  *  0        1        2 ...
  * +--------+--------+-------------------------------------------+
- * | 0x01   | type   | body, layout per type (§4.2, §4.3, §6)   |
+ * | 0x01   | type   | body, layout per type                     |
  * +--------+--------+-------------------------------------------+
  *  Auth/Hello     : magic 21 12 A4 42 | peer ID (36) | token / gob additions
  *  AuthResponse   : instance URL (UTF-8, rest of message)
@@ -60,8 +61,8 @@ public final class RelayMessageCodec {
    * The wire bytes of one message.
    *
    * @throws IllegalArgumentException if the message cannot be written as one valid message: an
-   *     empty or over-long peer list (§6.4), an empty or over-long instance URL (§4.3), a handshake
-   *     over 212 bytes or a transport payload over 8782 bytes (§6.5)
+   *     empty or over-long peer list, an empty or over-long instance URL, a handshake over 212
+   *     bytes or a transport payload over 8782 bytes ({@link RelayProtocolLimits})
    */
   public static byte[] encode(RelayMessage message) {
     if (message instanceof Auth auth) {
@@ -100,7 +101,8 @@ public final class RelayMessageCodec {
 
   /**
    * Peer-state messages for any number of IDs, split at 244 IDs per message as the Go senders do
-   * (§6.4). An empty list gives no messages, since marshallers never send k = 0.
+   * (openzro relay/messages/peer_state.go, marshalPeerIDs). An empty list gives no messages, since
+   * marshallers never send k = 0.
    */
   public static List<byte[]> encodePeerStateChunks(RelayMessageType type, List<PeerId> peerIds) {
     List<byte[]> chunks = new ArrayList<>();
@@ -114,8 +116,9 @@ public final class RelayMessageCodec {
   // ---------------------------------------------------------------- decode
 
   /**
-   * Reads and checks the 2-byte header only (§2). A server uses this first because header errors
-   * close the connection while body errors of some types only drop the message (§9).
+   * Reads and checks the 2-byte header only. A server uses this first because header errors close
+   * the connection while body errors of some types only drop the message (openzro
+   * relay/server/peer.go).
    *
    * @throws RelayProtocolException EMPTY, TRUNCATED (1 byte), BAD_VERSION or UNKNOWN_TYPE
    */
@@ -133,7 +136,8 @@ public final class RelayMessageCodec {
   }
 
   /**
-   * Decodes the first message of a connection, which must be an Auth (§4.1). A Hello is parsed and
+   * Decodes the first message of a connection, which must be an Auth (openzro
+   * relay/server/handshake.go, handshakeReceive). A Hello is parsed and
    * then refused with {@link Reason#LEGACY_HELLO_UNSUPPORTED}; the token is not validated here.
    */
   public static Auth decodeHandshake(byte[] message) {
@@ -155,7 +159,7 @@ public final class RelayMessageCodec {
 
   /**
    * Decodes any message of the protocol, in either direction. Size limits: 212 bytes for Hello and
-   * Auth, 8192 for AuthResponse, 8820 for everything else (§6.5).
+   * Auth, 8192 for AuthResponse, 8820 for everything else ({@link RelayProtocolLimits}).
    */
   public static RelayMessage decode(byte[] message) {
     RelayMessageType type = readType(message);

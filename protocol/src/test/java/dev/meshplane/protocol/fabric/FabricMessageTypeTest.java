@@ -22,7 +22,7 @@ class FabricMessageTypeTest {
         Arguments.of(FabricMessageType.FWD, 0x14),
         Arguments.of(FabricMessageType.PING, 0x20),
         Arguments.of(FabricMessageType.PONG, 0x21),
-        // meshplane extensions, outside every range the reference reserves
+        // meshplane extensions, outside every range openzro reserves
         Arguments.of(FabricMessageType.NOT_HERE, 0xE0),
         Arguments.of(FabricMessageType.PEER_LEFT, 0xE1));
   }

@@ -32,15 +32,15 @@ class HelloRejectReasonTest {
   }
 
   @Test
-  void labelSetIsExactlyTheSpecSet() {
-    // relay-fabric.md §10, relay_cluster_hello_rejects_total.
-    Set<String> spec = Set.of("hmac_mismatch", "unsigned_but_required", "signed_but_unsupported",
+  void labelSetIsExactlyOpenzrosSet() {
+    // openzro relay/server/cluster/metrics.go, HelloRejectReason: relay_cluster_hello_rejects_total.
+    Set<String> openzro = Set.of("hmac_mismatch", "unsigned_but_required", "signed_but_unsupported",
         "stale_timestamp", "malformed", "timeout", "first_frame_not_hello");
-    assertEquals(spec, Arrays.stream(HelloRejectReason.values()).map(HelloRejectReason::label)
+    assertEquals(openzro, Arrays.stream(HelloRejectReason.values()).map(HelloRejectReason::label)
         .collect(Collectors.toSet()));
   }
 
-  /** Each protocol reason and the label it is counted under during the handshake (§4.2). */
+  /** Each protocol reason and the label it is counted under during the handshake. */
   static Stream<Arguments> reasonToLabel() {
     return Stream.of(
         Arguments.of(FabricProtocolException.Reason.TRUNCATED_HEADER, HelloRejectReason.TIMEOUT),

@@ -28,7 +28,7 @@ class HelloV2Test {
   private static final HelloV2 VECTOR_HELLO = new HelloV2(HELLO_ADDRESS, HELLO_UNIX);
   private static final byte[] OTHER_SECRET = "another-secret-of-any-length".getBytes(StandardCharsets.UTF_8);
 
-  // ---- golden bytes, test-vectors.md §B ----
+  // ---- golden bytes (FabricVectors) ----
 
   @Test
   void signedVectorB1Encodes() {
@@ -65,7 +65,7 @@ class HelloV2Test {
         hex(Arrays.copyOfRange(FabricVectors.HELLO_SIGNED_PAYLOAD, 24, 56)));
   }
 
-  // ---- secret combinations, §4.2 rules summary ----
+  // ---- secret combinations: equal secrets or none on either side; anything else is refused ----
 
   static Stream<Arguments> secretCombinations() {
     return Stream.of(
@@ -89,7 +89,7 @@ class HelloV2Test {
     }
   }
 
-  // ---- replay window, §4.2 check 4 ----
+  // ---- replay window ----
 
   static Stream<Arguments> receiverClocks() {
     return Stream.of(
@@ -115,7 +115,7 @@ class HelloV2Test {
 
   @Test
   void staleForgedHelloCountsAsStaleNotMismatch() {
-    // The timestamp is checked before the MAC (§4.2 note).
+    // The timestamp is checked before the MAC, as in openzro's DecodeHello.
     FabricFrame forged = new HelloV2(HELLO_ADDRESS, HELLO_UNIX - 3600).encode(OTHER_SECRET);
     assertEquals(HelloRejectReason.STALE_TIMESTAMP, rejectLabel(forged, CLUSTER_SECRET, helloClock()));
   }
@@ -127,55 +127,46 @@ class HelloV2Test {
     assertEquals(HelloRejectReason.STALE_TIMESTAMP, rejectLabel(frame, NO_SECRET, helloClock()));
   }
 
-  // ---- malformed payloads, §4.2 checks 0b-6d ----
+  // ---- malformed payloads, one per check, in openzro's order ----
 
   static Stream<Arguments> malformedPayloads() {
     byte[] addr = HELLO_ADDRESS.getBytes(StandardCharsets.UTF_8);
     return Stream.of(
-        // check 0b
         Arguments.of("first frame is WHO_HAS", new FabricFrame(0x01, FabricVectors.PID_A_RAW), CLUSTER_SECRET,
             FabricProtocolException.Reason.FIRST_FRAME_NOT_HELLO),
         Arguments.of("first frame has unknown type", new FabricFrame(0x7F, new byte[11]), CLUSTER_SECRET,
             FabricProtocolException.Reason.FIRST_FRAME_NOT_HELLO),
-        // check 1
         Arguments.of("empty payload", hello(new byte[0]), CLUSTER_SECRET,
             FabricProtocolException.Reason.HELLO_TOO_SHORT),
         Arguments.of("10-byte payload", hello(Arrays.copyOf(FabricVectors.HELLO_UNSIGNED_PAYLOAD, 10)),
             NO_SECRET, FabricProtocolException.Reason.HELLO_TOO_SHORT),
-        // check 2
         Arguments.of("version 1", hello(raw(1, addr, HELLO_UNIX, 0, new byte[0])), NO_SECRET,
             FabricProtocolException.Reason.HELLO_BAD_VERSION),
         Arguments.of("version 3", hello(raw(3, addr, HELLO_UNIX, 0, new byte[0])), NO_SECRET,
             FabricProtocolException.Reason.HELLO_BAD_VERSION),
-        // check 3
         Arguments.of("addr_len runs past the payload",
             hello(withByte(FabricVectors.HELLO_UNSIGNED_PAYLOAD, 1, 14)), NO_SECRET,
             FabricProtocolException.Reason.HELLO_TRUNCATED_ADDRESS),
         Arguments.of("payload cut inside the timestamp",
             hello(Arrays.copyOf(FabricVectors.HELLO_UNSIGNED_PAYLOAD, 20)), NO_SECRET,
             FabricProtocolException.Reason.HELLO_TRUNCATED_ADDRESS),
-        // check 5
         Arguments.of("MAC cut short, receiver has a secret",
             hello(Arrays.copyOf(FabricVectors.HELLO_SIGNED_PAYLOAD, 55)), CLUSTER_SECRET,
             FabricProtocolException.Reason.HELLO_TRUNCATED_MAC),
-        Arguments.of("MAC cut short, receiver has no secret (check 5 before 6d)",
+        Arguments.of("MAC cut short, receiver has no secret (length before secret checks)",
             hello(Arrays.copyOf(FabricVectors.HELLO_SIGNED_PAYLOAD, 30)), NO_SECRET,
             FabricProtocolException.Reason.HELLO_TRUNCATED_MAC),
-        // check 6a
         Arguments.of("unsigned but required", hello(FabricVectors.HELLO_UNSIGNED_PAYLOAD), CLUSTER_SECRET,
             FabricProtocolException.Reason.HELLO_UNSIGNED_BUT_REQUIRED),
-        // check 6b
         Arguments.of("hmac_len 16", hello(raw(2, addr, HELLO_UNIX, 16, new byte[16])), CLUSTER_SECRET,
             FabricProtocolException.Reason.HELLO_BAD_MAC_LENGTH),
         Arguments.of("hmac_len 33", hello(raw(2, addr, HELLO_UNIX, 33, new byte[33])), CLUSTER_SECRET,
             FabricProtocolException.Reason.HELLO_BAD_MAC_LENGTH),
-        // check 6c
         Arguments.of("last MAC byte flipped",
             hello(flip(FabricVectors.HELLO_SIGNED_PAYLOAD, 55)), CLUSTER_SECRET,
             FabricProtocolException.Reason.HELLO_MAC_MISMATCH),
         Arguments.of("all-zero MAC", hello(raw(2, addr, HELLO_UNIX, 32, new byte[32])), CLUSTER_SECRET,
             FabricProtocolException.Reason.HELLO_MAC_MISMATCH),
-        // check 6d
         Arguments.of("signed but unsupported", hello(FabricVectors.HELLO_SIGNED_PAYLOAD), NO_SECRET,
             FabricProtocolException.Reason.HELLO_SIGNED_BUT_UNSUPPORTED),
         Arguments.of("odd hmac_len without secret", hello(raw(2, addr, HELLO_UNIX, 16, new byte[16])),
@@ -184,7 +175,7 @@ class HelloV2Test {
 
   @ParameterizedTest(name = "{0} → {3}")
   @MethodSource("malformedPayloads")
-  void rejectsWithSpecReason(String name, FabricFrame frame, byte[] secret, FabricProtocolException.Reason reason) {
+  void rejectsWithTheCheckReason(String name, FabricFrame frame, byte[] secret, FabricProtocolException.Reason reason) {
     FabricProtocolException e = assertThrows(FabricProtocolException.class,
         () -> HelloV2.decode(frame, secret, helloClock()));
     assertEquals(reason, e.reason());
@@ -192,7 +183,7 @@ class HelloV2Test {
   }
 
   /**
-   * test-vectors.md §B: flipping any body byte of B.1 gives hmac_mismatch unless an earlier check
+   * Flipping any body byte of the signed golden HELLO gives hmac_mismatch unless an earlier check
    * trips first. Flip = XOR 0x01, receiver clock = the vector's timestamp.
    */
   static Stream<Arguments> bodyByteFlips() {
@@ -222,7 +213,7 @@ class HelloV2Test {
 
   @Test
   void flippedHmacLenByteIsMalformed() {
-    // 0x20 → 0x21 announces 33 MAC bytes but only 32 follow (check 5).
+    // 0x20 → 0x21 announces 33 MAC bytes but only 32 follow: the truncated-MAC check.
     FabricFrame frame = hello(flip(FabricVectors.HELLO_SIGNED_PAYLOAD, 23));
     assertEquals(HelloRejectReason.MALFORMED, rejectLabel(frame, CLUSTER_SECRET, helloClock()));
   }
@@ -293,7 +284,8 @@ class HelloV2Test {
 
   @Test
   void truncatedFirstFrameIsLabelledTimeout() {
-    // §4.2 row 0: any read error of the first frame, truncation included, counts as timeout.
+    // openzro counts any read error of the first frame, truncation included, as timeout
+    // (relay/server/cluster/transport.go, handleAccepted).
     byte[] cut = Arrays.copyOf(FabricVectors.HELLO_SIGNED_FRAME, 40);
     FabricProtocolException e = assertThrows(FabricProtocolException.class,
         () -> FabricFrameCodec.decode(cut));

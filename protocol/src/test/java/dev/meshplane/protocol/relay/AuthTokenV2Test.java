@@ -13,14 +13,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** test-vectors.md §D and the validation order of spec §5.1. */
+/**
+ * Golden tokens, as openzro's relay/auth/hmac/v2 generator makes them, and the validation order of
+ * its validator (validator.go, Validate). The deployed token is keyed with SHA-256 of the secret, as
+ * a relay runs; the raw-key token with the secret's bytes, to tell the two derivations apart.
+ */
 class AuthTokenV2Test {
 
   static final HexFormat HEX = HexFormat.of();
   static final long EXPIRY = 1_700_003_600L;
-  static final String D1_TOKEN =
+  static final String DEPLOYED_TOKEN =
       "01b7b0e0b929ab096c746c3e0db7b17ba65e65c811d49add112030802f24669ef231373030303033363030";
-  static final String D2_TOKEN =
+  static final String RAW_KEY_TOKEN =
       "01b67209506e4a323ca0bf560e16b9ae00d5fbf0b64bedbb6f8b13dd3734d576b631373030303033363030";
 
   final AuthTokenV2 deployed = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret("relay-secret"));
@@ -35,48 +39,48 @@ class AuthTokenV2Test {
   void generatesTheDeployedVector() {
     byte[] token = deployed.generate(EXPIRY);
     assertEquals(43, token.length);
-    assertEquals(D1_TOKEN, HEX.formatHex(token));
+    assertEquals(DEPLOYED_TOKEN, HEX.formatHex(token));
   }
 
   @Test
   void generatesTheRawKeyVector() {
     AuthTokenV2 raw = AuthTokenV2.withSecret(new RelayAuthSecret("relay-secret".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(D2_TOKEN, HEX.formatHex(raw.generate(EXPIRY)));
+    assertEquals(RAW_KEY_TOKEN, HEX.formatHex(raw.generate(EXPIRY)));
   }
 
   @Test
   void buildsTokenFromManagementFields() {
     byte[] token = fromManagementFields("1700003600", "t7DguSmrCWx0bD4Nt7F7pl5lyBHUmt0RIDCALyRmnvI=");
-    assertEquals(D1_TOKEN, HEX.formatHex(token));
+    assertEquals(DEPLOYED_TOKEN, HEX.formatHex(token));
   }
 
   @Test
   void acceptsTheDeployedVectorUpToAndIncludingTheExpirySecond() throws Exception {
-    assertEquals(EXPIRY, deployed.validate(HEX.parseHex(D1_TOKEN), EXPIRY - 3600));
-    assertEquals(EXPIRY, deployed.validate(HEX.parseHex(D1_TOKEN), EXPIRY));
+    assertEquals(EXPIRY, deployed.validate(HEX.parseHex(DEPLOYED_TOKEN), EXPIRY - 3600));
+    assertEquals(EXPIRY, deployed.validate(HEX.parseHex(DEPLOYED_TOKEN), EXPIRY));
   }
 
   @Test
   void rejectsOneSecondAfterExpiry() {
-    assertReason(Reason.TOKEN_EXPIRED, deployed, HEX.parseHex(D1_TOKEN), EXPIRY + 1);
+    assertReason(Reason.TOKEN_EXPIRED, deployed, HEX.parseHex(DEPLOYED_TOKEN), EXPIRY + 1);
   }
 
   @Test
   void rawKeyTokenIsNotAcceptedByAHashedSecret() {
-    // §D.2 is signed with the raw secret: a relay configured with that secret must refuse it.
-    assertReason(Reason.TOKEN_BAD_SIGNATURE, deployed, HEX.parseHex(D2_TOKEN), EXPIRY);
+    // RAW_KEY_TOKEN is signed with the raw secret: a relay configured with that secret must refuse it.
+    assertReason(Reason.TOKEN_BAD_SIGNATURE, deployed, HEX.parseHex(RAW_KEY_TOKEN), EXPIRY);
   }
 
   @Test
   void rejectsOtherSecret() {
     AuthTokenV2 other = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret("other-secret"));
-    assertReason(Reason.TOKEN_BAD_SIGNATURE, other, HEX.parseHex(D1_TOKEN), EXPIRY);
+    assertReason(Reason.TOKEN_BAD_SIGNATURE, other, HEX.parseHex(DEPLOYED_TOKEN), EXPIRY);
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 20, 33, 40, 42})
   void rejectsAnyFlippedByte(int index) {
-    byte[] token = HEX.parseHex(D1_TOKEN);
+    byte[] token = HEX.parseHex(DEPLOYED_TOKEN);
     token[index] ^= 0x01;
     RelayProtocolException e = assertThrows(RelayProtocolException.class, () -> deployed.validate(token, EXPIRY));
     // Byte 0 changes the algorithm; payload bytes change the signed text.
@@ -91,7 +95,7 @@ class AuthTokenV2Test {
 
   @Test
   void rejectsTruncatedSignature() {
-    assertReason(Reason.TOKEN_TRUNCATED, deployed, Arrays.copyOf(HEX.parseHex(D1_TOKEN), 20), EXPIRY);
+    assertReason(Reason.TOKEN_TRUNCATED, deployed, Arrays.copyOf(HEX.parseHex(DEPLOYED_TOKEN), 20), EXPIRY);
   }
 
   @Test
