@@ -26,13 +26,13 @@ import java.util.Optional;
  *  0xE1  PEER_LEFT  peer ID (36)                                 meshplane, to meshplane nodes
  * </pre>
  *
- * <p>OPEN, OPEN_ACK (status 0 = reject, 1 = accept), DATA and CLOSE belong to a per-channel
- * design that openzro never wired up: its codec defines them ({@code
- * relay/server/cluster/messages.go}, EncodeOpen to DecodeClose), nothing sends them, and its frame
- * router ignores them ({@code relay/server/clusterboot.go}, clusterFrameRouter). They have no constant here: a received one is a code this enum does not
- * list, which is not an error. {@link FabricFrame} keeps the raw byte and receivers skip the frame,
- * exactly as they skip any code added upstream later, which is what keeps old and new nodes able
- * to talk.
+ * <p>OPEN, OPEN_ACK (status 0 = reject, 1 = accept), DATA and CLOSE belong to a per-channel design
+ * that openzro never wired up: its codec defines them ({@code relay/server/cluster/messages.go},
+ * EncodeOpen to DecodeClose), nothing sends them, and its frame router ignores them ({@code
+ * relay/server/clusterboot.go}, clusterFrameRouter). They have no constant here: a received one is
+ * a code this enum does not list, which is not an error. {@link FabricFrame} keeps the raw byte and
+ * receivers skip the frame, exactly as they skip any code added upstream later, which is what keeps
+ * old and new nodes able to talk.
  */
 public enum FabricMessageType {
 

@@ -16,8 +16,8 @@
  * dev.meshplane.protocol.relay.RelayProtocolException.Reason#LEGACY_HELLO_UNSUPPORTED}: it needs
  * Go's {@code gob} encoding and is not functional in openzro itself.
  *
- * <p>Out of scope: sockets, queues, timers and the peer store (module {@code relay}); the inter-node
- * fabric frames (package {@code dev.meshplane.protocol.fabric}).
+ * <p>Out of scope: sockets, queues, timers and the peer store (module {@code relay}); the
+ * inter-node fabric frames (package {@code dev.meshplane.protocol.fabric}).
  *
  * <p>Errors: decoding and token validation throw only {@link
  * dev.meshplane.protocol.relay.RelayProtocolException}, whose {@link

@@ -7,8 +7,8 @@ public final class SignalHeaders {
   public static final String PEER_ID = "x-wiretrustee-peer-id";
 
   /**
-   * Response header of ConnectStream. Go clients block on it and only check that it is present,
-   * so it must be flushed before the first message (openzro signal/server/signal.go, ConnectStream).
+   * Response header of ConnectStream. Go clients block on it and only check that it is present, so
+   * it must be flushed before the first message (openzro signal/server/signal.go, ConnectStream).
    */
   public static final String PEER_REGISTERED = "x-wiretrustee-peer-registered";
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Golden tokens, as openzro's relay/auth/hmac/v2 generator makes them, and the validation order of
- * its validator (validator.go, Validate). The deployed token is keyed with SHA-256 of the secret, as
- * a relay runs; the raw-key token with the secret's bytes, to tell the two derivations apart.
+ * its validator (validator.go, Validate). The deployed token is keyed with SHA-256 of the secret,
+ * as a relay runs; the raw-key token with the secret's bytes, to tell the two derivations apart.
  */
 class AuthTokenV2Test {
 
@@ -156,7 +156,8 @@ class AuthTokenV2Test {
   /**
    * The binary token a client builds from management's RelayConfig: {@code tokenPayload} (the
    * decimal expiry) and {@code tokenSignature} (standard base64 of the HMAC), assembled as
-   * algorithm 1, signature, payload (openzro client/internal/connect.go, relay/auth/hmac/v2/token.go).
+   * algorithm 1, signature, payload (openzro client/internal/connect.go,
+   * relay/auth/hmac/v2/token.go).
    */
   private static byte[] fromManagementFields(String tokenPayload, String tokenSignatureBase64) {
     byte[] signature = Base64.getDecoder().decode(tokenSignatureBase64);

@@ -9,8 +9,8 @@ import org.apache.pekko.stream.javadsl.Framing;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Cuts a fabric byte stream into whole frames (relay-fabric.md §2): a 1-byte type, a uint16
- * big-endian length at offset 1, then the payload.
+ * Cuts a fabric byte stream into whole frames (openzro relay/server/cluster/frame.go): a 1-byte
+ * type, a uint16 big-endian length at offset 1, then the payload.
  *
  * <p>Frames stay {@link ByteString}s, header included: FWD, nearly all the traffic, is read in
  * place ({@code Fwd.MESSAGE_OFFSET}) and its relay message handed to the peer without a copy;

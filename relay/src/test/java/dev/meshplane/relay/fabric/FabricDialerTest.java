@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dialing side of the fabric against a plain {@link ServerSocket} "pod" that reads the wire by
- * hand (relay-fabric.md §2, §4.1, §5): the HELLO a node sends, and what happens to the TCP
- * connection when the remote ends the stream.
+ * hand ({@link RawFabric}): the HELLO a node sends, and what happens to the TCP connection when
+ * the remote ends the stream.
  */
 class FabricDialerTest {
 
@@ -111,9 +111,9 @@ class FabricDialerTest {
   }
 
   /**
-   * §5: the stream ends when its read side ends, and the connection goes with it (openzro closes
-   * the conn when the read loop ends). The node must close its side too, not leave the socket
-   * half-open (CLOSE_WAIT) while it dials a replacement.
+   * The stream ends when its read side ends, and the connection goes with it (openzro closes the
+   * conn when the read loop ends: relay/server/cluster/transport.go, readLoop). The node must close
+   * its side too, not leave the socket half-open (CLOSE_WAIT) while it dials a replacement.
    */
   @Test
   void remoteEndingTheStreamGetsTheConnectionClosedAndTheMemberRedialled() throws Exception {

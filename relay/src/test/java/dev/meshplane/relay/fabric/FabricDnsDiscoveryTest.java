@@ -170,7 +170,7 @@ class FabricDnsDiscoveryTest {
     return socket;
   }
 
-  /** The first frame, which must be a signed HELLO v2 (relay-fabric.md §4.1); returns its address. */
+  /** The first frame, which must be a signed HELLO v2; returns its address. */
   private static String helloAddress(Socket socket) throws IOException {
     byte[] payload = RawFabric.readHelloPayload(socket);
     int addressLength = payload[1] & 0xFF;

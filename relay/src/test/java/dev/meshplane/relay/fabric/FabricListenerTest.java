@@ -46,14 +46,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Drives the listener as a foreign node would: a plain socket writing frames built byte by byte
- * from relay-fabric.md (type, uint16 BE length, payload; HELLO v2 signed with javax.crypto.Mac),
- * without the project's fabric codec, so codec and listener cannot share a misreading of the spec.
+ * after openzro's frame.go and messages.go (type, uint16 BE length, payload; HELLO v2 signed with
+ * javax.crypto.Mac), without the project's fabric codec, so codec and listener cannot share a
+ * misreading of the wire.
  */
 class FabricListenerTest {
 
   private static final HexFormat HEX = HexFormat.of();
 
-  /** test-vectors.md §B inputs. */
+  /** HELLO inputs, and the frames openzro's EncodeHello makes of them, signed and unsigned. */
   private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final String ADDRESS = "10.0.0.1:7090";
   private static final long TIMESTAMP = 1_700_000_000L;
@@ -61,7 +62,7 @@ class FabricListenerTest {
       + "356da6466492383d37befed51332662bf6f80f350fafd5a";
   private static final String HELLO_B2 = "000018020d31302e302e302e313a37303930000000006553f10000";
 
-  /** test-vectors.md §C. */
+  /** peer-a and peer-b, as openzro's HashID derives them; WHO_HAS(peer-a) and a FWD to peer-a. */
   private static final byte[] PID_A = HEX.parseHex("7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe");
   private static final byte[] PID_B = HEX.parseHex("7368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a");
   private static final String WHO_HAS_A = "0100247368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe";
