@@ -186,7 +186,8 @@ class FabricMessageCodecTest {
   @Test
   void aPeerIdOfAnotherSizeCannotReachAMessage() {
     // Messages take a PeerId, which only exists with exactly 36 bytes.
-    RelayProtocolException e = assertThrows(RelayProtocolException.class, () -> new WhoHas(PeerId.fromBytes(new byte[35])));
+    RelayProtocolException e = assertThrows(RelayProtocolException.class,
+        () -> new WhoHas(PeerId.fromBytes(new byte[35])));
     assertEquals(RelayProtocolException.Reason.BAD_LENGTH, e.reason());
   }
 

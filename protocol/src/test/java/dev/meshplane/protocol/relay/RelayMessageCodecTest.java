@@ -39,12 +39,16 @@ class RelayMessageCodecTest {
   static final PeerId PID_A = PeerId.fromPublicKey("peer-a");
   static final PeerId PID_B = PeerId.fromPublicKey("peer-b");
 
-  static final String AUTH_FROM_A = "01062112a4427368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe"
-      + "01b7b0e0b929ab096c746c3e0db7b17ba65e65c811d49add112030802f24669ef231373030303033363030";
-  static final String HELLO_FROM_A = "01012112a4427368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe";
+  static final String AUTH_FROM_A =
+      "01062112a4427368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe"
+          + "01b7b0e0b929ab096c746c3e0db7b17ba65e65c811d49add112030802f24669ef231373030303033363030";
+  static final String HELLO_FROM_A =
+      "01012112a4427368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe";
   static final String AUTH_RESPONSE = "010772656c733a2f2f72656c61792e6578616d706c652e636f6d3a343433";
-  static final String TRANSPORT_SENT = "01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a70696e67";
-  static final String TRANSPORT_DELIVERED = "01037368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe70696e67";
+  static final String TRANSPORT_SENT =
+      "01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a70696e67";
+  static final String TRANSPORT_DELIVERED =
+      "01037368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe70696e67";
   static final String PID_B_HEX = "7368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a";
 
   // ------------------------------------------------------------ golden messages
