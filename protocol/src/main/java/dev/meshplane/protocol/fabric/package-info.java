@@ -1,24 +1,29 @@
 /**
- * Wire codec of the inter-pod relay fabric: the TCP protocol that several relay pods behind one
- * load balancer speak to find which pod owns a peer (WHO_HAS / I_HAVE) and to hand a relay message
- * to that pod (FWD). Byte-compatible with openzro's {@code relay/server/cluster}; the contract is
- * {@code spec/relay-fabric.md} (sections 2 to 4 and 9), with golden bytes in
- * {@code spec/test-vectors.md} sections B and C.
+ * Wire codec of the inter-node relay fabric: the TCP protocol that several relay nodes behind one
+ * load balancer speak to find which node holds a peer (WHO_HAS / I_HAVE) and to hand a relay
+ * message to that node (FWD). Byte-compatible with openzro's {@code relay/server/cluster}
+ * (frame.go for the frame, messages.go for the payloads); how meshplane uses it is in
+ * {@code docs/relay.md}.
  *
- * <p>In scope: the frame format ({@link dev.meshplane.protocol.fabric.FabricFrameCodec}), the type
- * table ({@link dev.meshplane.protocol.fabric.FabricMessageType}), one pure encode/decode pair per
- * message type, HELLO v2 validation with its reject labels
- * ({@link dev.meshplane.protocol.fabric.HelloRejectReason}), and the receive-side dispatch rule
- * that keeps the protocol forward compatible (unknown types are skipped, never fatal).
+ * <p>In scope: the frame format ({@link dev.meshplane.protocol.fabric.FabricFrameCodec}, {@link
+ * dev.meshplane.protocol.fabric.FabricProtocolLimits}), the type table ({@link
+ * dev.meshplane.protocol.fabric.FabricMessageType}), a codec per message type that is sent or
+ * handled, HELLO v2 validation with its reject labels ({@link
+ * dev.meshplane.protocol.fabric.HelloRejectReason}), and the receive rule that keeps the protocol
+ * forward compatible ({@link dev.meshplane.protocol.fabric.FabricMessage#decodeAfterHello}: unknown
+ * types, and the channel types openzro defines but never sends, are skipped, never fatal). Peer IDs
+ * are the relay protocol's {@link dev.meshplane.protocol.relay.PeerId}, as in openzro.
  *
- * <p>Out of scope: sockets, streams and their registry, read deadlines, the locator (wait, cache,
- * seqno counter), DNS discovery, metrics registration and configuration. Those live with the
- * relay runtime, which uses this package as its only source of bytes. Nothing here does I/O except
- * the blocking {@link dev.meshplane.protocol.fabric.FabricFrameCodec#read(java.io.InputStream)}
- * convenience, and nothing reads the wall clock except through an injected {@link java.time.Clock}.
+ * <p>Out of scope: sockets, cutting a byte stream into frames, streams and their registry, read
+ * deadlines, the locator (wait, cache, seqno counter), discovery, metrics and configuration. Those
+ * live in the relay module's {@code dev.meshplane.relay.fabric}, which uses this package as its
+ * only source of bytes. Nothing here does I/O, and nothing reads the wall clock except through an
+ * injected {@link java.time.Clock}.
  *
- * <p>Errors: every decoding failure is a
- * {@link dev.meshplane.protocol.fabric.FabricProtocolException} with a reason; a caller closes the
- * stream on it (spec section 3), and during the handshake maps it to a reject label.
+ * <p>Errors: every decoding failure is a {@link
+ * dev.meshplane.protocol.fabric.FabricProtocolException} with a reason; during the handshake the
+ * caller closes the connection and counts the reason's reject label. Encoding a message that
+ * cannot fit one frame throws the same exception; a caller argument outside its range (a seqno
+ * over 32 bits, a type code over a byte) is an {@link IllegalArgumentException}.
  */
 package dev.meshplane.protocol.fabric;

@@ -6,12 +6,12 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Generator and validator of the v2 relay auth token carried in Auth (spec §5.1).
+ * Generator and validator of the v2 relay auth token carried in Auth (openzro
+ * {@code relay/auth/hmac/v2}: token.go, generator.go, validator.go).
  *
  * <pre>
  * +-----------+---------------------------+--------------------------------------+
@@ -25,13 +25,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class AuthTokenV2 {
 
-  /** Algorithm byte for HMAC-SHA256, the only one with a hash function (§5.1). */
+  /** Algorithm byte for HMAC-SHA256, the only one with a hash function (algo.go). */
   public static final int ALGORITHM_HMAC_SHA256 = 1;
 
   /** HMAC-SHA256 output size. */
   public static final int SIGNATURE_SIZE = 32;
 
-  /** Payloads shorter than this are rejected before the signature is checked (§5.1 step 2). */
+  /** Payloads shorter than this are rejected before the signature is checked (minLengthUnixTimestamp). */
   public static final int MIN_PAYLOAD_SIZE = 10;
 
   private static final String HMAC = "HmacSHA256";
@@ -54,26 +54,12 @@ public final class AuthTokenV2 {
   }
 
   /**
-   * The binary token a client builds from management's {@code RelayConfig}: {@code tokenPayload}
-   * (the decimal expiry) and {@code tokenSignature} (standard base64 of the HMAC) (§5.1).
-   *
-   * @throws IllegalArgumentException if the signature is not base64 of 32 bytes
-   */
-  public static byte[] fromManagementFields(String tokenPayload, String tokenSignatureBase64) {
-    byte[] signature = Base64.getDecoder().decode(tokenSignatureBase64);
-    if (signature.length != SIGNATURE_SIZE) {
-      throw new IllegalArgumentException("token signature is " + signature.length + " bytes, expected " + SIGNATURE_SIZE);
-    }
-    return assemble(signature, tokenPayload.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  /**
-   * Checks a token in the order of the Go validator (§5.1), so the reason matches what openzro
-   * would have failed on. Returns the expiry on success.
+   * Checks a token in the order of the Go validator (validator.go, Validate), so the reason
+   * matches what openzro would have failed on. Returns the expiry on success.
    *
    * @throws RelayProtocolException one of the {@code TOKEN_*} reasons
    */
-  public long validate(byte[] token, long nowUnixSeconds) throws RelayProtocolException {
+  public long validate(byte[] token, long nowUnixSeconds) {
     if (token.length == 0) {
       throw new RelayProtocolException(Reason.TOKEN_EMPTY, "no token");
     }
@@ -126,7 +112,7 @@ public final class AuthTokenV2 {
    * Go's {@code strconv.ParseInt(s, 10, 64)}: optional sign, ASCII digits only, no whitespace, no
    * overflow. Written out because {@link Long#parseLong} also accepts non-ASCII digits.
    */
-  private static long parseExpiry(byte[] payload) throws RelayProtocolException {
+  private static long parseExpiry(byte[] payload) {
     int i = 0;
     boolean negative = false;
     if (payload[0] == '+' || payload[0] == '-') {

@@ -8,18 +8,19 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * A relay peer ID (spec §3): ASCII {@code sha-} followed by the SHA-256 of the peer's WireGuard
- * public key string, 36 bytes in all. IDs are compared as raw bytes; the text form
- * {@code sha-<base64 of the 32 hash bytes>} (48 characters) is for logs only.
+ * A relay peer ID (openzro {@code relay/messages/id.go}): ASCII {@code sha-} followed by the
+ * SHA-256 of the peer's WireGuard public key string, 36 bytes in all. IDs are compared as raw
+ * bytes; the text form {@code sha-<base64 of the 32 hash bytes>} (48 characters) is for logs only.
+ * The inter-node fabric carries the same IDs.
  *
  * <p>Immutable: the bytes are copied in and out, so an ID can be a map key shared across threads.
  */
 public final class PeerId {
 
-  /** Fixed size on the wire (§3). */
+  /** Fixed size on the wire. */
   public static final int SIZE = 36;
 
-  /** {@code sha-}: bytes 0..3 of every ID the Go client produces (§3). */
+  /** {@code sha-}: bytes 0..3 of every ID the Go client produces. */
   private static final byte[] PREFIX = "sha-".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] bytes;
@@ -45,7 +46,7 @@ public final class PeerId {
    *
    * @throws RelayProtocolException {@link Reason#BAD_LENGTH} unless exactly 36 bytes
    */
-  public static PeerId fromBytes(byte[] raw) throws RelayProtocolException {
+  public static PeerId fromBytes(byte[] raw) {
     if (raw.length != SIZE) {
       throw new RelayProtocolException(Reason.BAD_LENGTH, "peer ID is " + raw.length + " bytes, expected " + SIZE);
     }
@@ -57,7 +58,7 @@ public final class PeerId {
    *
    * @throws RelayProtocolException {@link Reason#TRUNCATED} if fewer than 36 bytes remain
    */
-  public static PeerId readFrom(byte[] source, int offset) throws RelayProtocolException {
+  public static PeerId readFrom(byte[] source, int offset) {
     if (offset < 0 || source.length - offset < SIZE) {
       throw new RelayProtocolException(Reason.TRUNCATED, "peer ID needs " + SIZE + " bytes at offset " + offset);
     }
@@ -84,7 +85,7 @@ public final class PeerId {
     return hash;
   }
 
-  /** {@code sha-} + standard padded base64 of bytes 4..35, as the Go server logs it (§3). */
+  /** {@code sha-} + standard padded base64 of bytes 4..35, as the Go server logs it (PeerID.String). */
   @Override
   public String toString() {
     byte[] hashPart = Arrays.copyOfRange(bytes, PREFIX.length, SIZE);

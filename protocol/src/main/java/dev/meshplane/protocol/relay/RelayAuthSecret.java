@@ -7,14 +7,14 @@ import java.security.NoSuchAlgorithmException;
 /**
  * The HMAC key relay tokens are signed with. openzro never uses the configured relay secret
  * ({@code --auth-secret}, {@code OZ_AUTH_SECRET}, management's {@code Relay.Secret}) directly: the
- * key is SHA-256 of its UTF-8 bytes (spec §5). {@link #fromSecret} applies that treatment exactly
- * once, so no caller can hash twice or forget to hash.
+ * key is SHA-256 of its UTF-8 bytes (openzro relay/cmd/root.go, execute). {@link #fromSecret}
+ * applies that treatment exactly once, so no caller can hash twice or forget to hash.
  */
 public final class RelayAuthSecret {
 
   private final byte[] hmacKey;
 
-  private RelayAuthSecret(byte[] hmacKey) {
+  RelayAuthSecret(byte[] hmacKey) {
     this.hmacKey = hmacKey;
   }
 
@@ -29,17 +29,6 @@ public final class RelayAuthSecret {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }
-  }
-
-  /**
-   * A key used as given, without hashing. Only for codec tests against raw-key vectors
-   * (test-vectors §D.2); a relay configured with a secret string must use {@link #fromSecret}.
-   */
-  public static RelayAuthSecret fromRawKey(byte[] key) {
-    if (key.length == 0) {
-      throw new IllegalArgumentException("HMAC key is empty");
-    }
-    return new RelayAuthSecret(key.clone());
   }
 
   /** The derived HMAC key bytes (a copy). */

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One decoded relay peer-protocol message (spec §4, §6). Each record mirrors one layout; {@link
- * RelayMessageCodec} turns them into bytes and back. Records holding {@code byte[]} compare by
- * content so that round-trip tests and logs behave like values.
+ * One decoded relay peer-protocol message (openzro {@code relay/messages}). Each record mirrors one
+ * layout; {@link RelayMessageCodec} turns them into bytes and back. Records holding {@code byte[]}
+ * compare by content so that round-trip tests and logs behave like values.
  */
 public sealed interface RelayMessage {
 
@@ -17,7 +17,7 @@ public sealed interface RelayMessage {
   RelayMessageType type();
 
   /**
-   * Deprecated handshake (type 1, §4.4). Only decoded so that it can be rejected with a clear
+   * Deprecated handshake (type 1). Only decoded so that it can be rejected with a clear
    * reason; {@code additions} is the undecoded Go-gob tail starting at offset 42.
    */
   record Hello(PeerId peerId, byte[] additions) implements RelayMessage {
@@ -52,7 +52,7 @@ public sealed interface RelayMessage {
     }
   }
 
-  /** Deprecated reply to Hello (type 2, §4.4): an undecoded Go-gob body. Never sent by meshplane. */
+  /** Deprecated reply to Hello (type 2): an undecoded Go-gob body. Never sent by meshplane. */
   record HelloResponse(byte[] body) implements RelayMessage {
     public HelloResponse {
       body = body.clone();
@@ -84,7 +84,7 @@ public sealed interface RelayMessage {
     }
   }
 
-  /** Handshake (type 6, §4.2): the sender's ID and its auth payload (a v2 token, §5.1). */
+  /** Handshake (type 6): the sender's ID and its auth payload (a v2 token, {@link AuthTokenV2}). */
   record Auth(PeerId peerId, byte[] token) implements RelayMessage {
     public Auth {
       Objects.requireNonNull(peerId, "peerId");
@@ -118,7 +118,7 @@ public sealed interface RelayMessage {
     }
   }
 
-  /** Handshake success (type 7, §4.3) carrying the instance URL clients compare byte-for-byte. */
+  /** Handshake success (type 7) carrying the instance URL clients compare byte-for-byte. */
   record AuthResponse(String instanceUrl) implements RelayMessage {
     public AuthResponse {
       Objects.requireNonNull(instanceUrl, "instanceUrl");
@@ -136,7 +136,7 @@ public sealed interface RelayMessage {
   }
 
   /**
-   * Peer data (type 3, §6.1). {@code peerId} is the destination when a client sends it and the
+   * Peer data (type 3). {@code peerId} is the destination when a client sends it and the
    * source when the server delivers it; the payload is opaque and may be empty.
    */
   record Transport(PeerId peerId, byte[] payload) implements RelayMessage {
@@ -172,7 +172,7 @@ public sealed interface RelayMessage {
     }
   }
 
-  /** Graceful close (type 4, §6.2): exactly {@code 01 04}. */
+  /** Graceful close (type 4): exactly {@code 01 04}. */
   enum Close implements RelayMessage {
     INSTANCE;
 
@@ -182,7 +182,7 @@ public sealed interface RelayMessage {
     }
   }
 
-  /** Keep-alive (type 5, §6.3): exactly {@code 01 05}; the client echoes it. */
+  /** Keep-alive (type 5): exactly {@code 01 05}; the client echoes it. */
   enum HealthCheck implements RelayMessage {
     INSTANCE;
 
@@ -192,12 +192,12 @@ public sealed interface RelayMessage {
     }
   }
 
-  /** The four peer-state messages share one layout: the header, then k concatenated IDs (§6.4). */
+  /** The four peer-state messages share one layout: the header, then k concatenated IDs. */
   sealed interface PeerStateMessage extends RelayMessage {
     List<PeerId> peerIds();
   }
 
-  /** Watch these peers (type 8, §7.2). */
+  /** Watch these peers (type 8). */
   record SubscribePeerState(List<PeerId> peerIds) implements PeerStateMessage {
     public SubscribePeerState {
       peerIds = List.copyOf(peerIds);
@@ -209,7 +209,7 @@ public sealed interface RelayMessage {
     }
   }
 
-  /** Stop watching these peers (type 9, §7.2). */
+  /** Stop watching these peers (type 9). */
   record UnsubscribePeerState(List<PeerId> peerIds) implements PeerStateMessage {
     public UnsubscribePeerState {
       peerIds = List.copyOf(peerIds);
@@ -221,7 +221,7 @@ public sealed interface RelayMessage {
     }
   }
 
-  /** These watched peers are online (type 10, §7.2). */
+  /** These watched peers are online (type 10). */
   record PeersOnline(List<PeerId> peerIds) implements PeerStateMessage {
     public PeersOnline {
       peerIds = List.copyOf(peerIds);
@@ -233,7 +233,7 @@ public sealed interface RelayMessage {
     }
   }
 
-  /** These watched peers went offline (type 11, §7.2). */
+  /** These watched peers went offline (type 11). */
   record PeersWentOffline(List<PeerId> peerIds) implements PeerStateMessage {
     public PeersWentOffline {
       peerIds = List.copyOf(peerIds);

@@ -33,12 +33,13 @@ import java.util.List;
 
 /**
  * Encoder and decoder for the relay peer protocol: one relay message = one binary WebSocket message
- * (spec §1). Pure functions over {@code byte[]}; no state, safe from any thread.
+ * (openzro {@code relay/messages/message.go}, the Marshal and Unmarshal functions). Pure functions
+ * over {@code byte[]}; no state, safe from any thread.
  *
  * <pre>
  *  0        1        2 ...
  * +--------+--------+-------------------------------------------+
- * | 0x01   | type   | body, layout per type (§4.2, §4.3, §6)   |
+ * | 0x01   | type   | body, layout per type                     |
  * +--------+--------+-------------------------------------------+
  *  Auth/Hello     : magic 21 12 A4 42 | peer ID (36) | token / gob additions
  *  AuthResponse   : instance URL (UTF-8, rest of message)
@@ -52,8 +53,7 @@ public final class RelayMessageCodec {
   private static final byte[] CLOSE_BYTES = {VERSION, (byte) RelayMessageType.CLOSE.code()};
   private static final byte[] HEALTH_CHECK_BYTES = {VERSION, (byte) RelayMessageType.HEALTH_CHECK.code()};
 
-  private RelayMessageCodec() {
-  }
+  private RelayMessageCodec() {}
 
   // ---------------------------------------------------------------- encode
 
@@ -61,8 +61,8 @@ public final class RelayMessageCodec {
    * The wire bytes of one message.
    *
    * @throws IllegalArgumentException if the message cannot be written as one valid message: an
-   *     empty or over-long peer list (§6.4), an empty or over-long instance URL (§4.3), a handshake
-   *     over 212 bytes or a transport payload over 8782 bytes (§6.5)
+   *     empty or over-long peer list, an empty or over-long instance URL, a handshake over 212
+   *     bytes or a transport payload over 8782 bytes ({@link RelayProtocolLimits})
    */
   public static byte[] encode(RelayMessage message) {
     if (message instanceof Auth auth) {
@@ -101,7 +101,8 @@ public final class RelayMessageCodec {
 
   /**
    * Peer-state messages for any number of IDs, split at 244 IDs per message as the Go senders do
-   * (§6.4). An empty list gives no messages, since marshallers never send k = 0.
+   * (openzro relay/messages/peer_state.go, marshalPeerIDs). An empty list gives no messages, since
+   * marshallers never send k = 0.
    */
   public static List<byte[]> encodePeerStateChunks(RelayMessageType type, List<PeerId> peerIds) {
     List<byte[]> chunks = new ArrayList<>();
@@ -112,31 +113,16 @@ public final class RelayMessageCodec {
     return chunks;
   }
 
-  /**
-   * Overwrites the peer-ID slot of a Transport message in place (§6.1 step 3) and returns the ID
-   * that was there. The server reads the destination and writes the authenticated source with it;
-   * payload and length are untouched.
-   *
-   * @throws RelayProtocolException if {@code message} is not a Transport of at least 38 bytes
-   */
-  public static PeerId swapTransportPeerId(byte[] message, PeerId replacement) throws RelayProtocolException {
-    if (readType(message) != RelayMessageType.TRANSPORT) {
-      throw new RelayProtocolException(Reason.UNEXPECTED_TYPE, "not a transport message");
-    }
-    PeerId previous = PeerId.readFrom(message, HEADER_SIZE);
-    replacement.writeTo(message, HEADER_SIZE);
-    return previous;
-  }
-
   // ---------------------------------------------------------------- decode
 
   /**
-   * Reads and checks the 2-byte header only (§2). A server uses this first because header errors
-   * close the connection while body errors of some types only drop the message (§9).
+   * Reads and checks the 2-byte header only. A server uses this first because header errors close
+   * the connection while body errors of some types only drop the message (openzro
+   * relay/server/peer.go).
    *
    * @throws RelayProtocolException EMPTY, TRUNCATED (1 byte), BAD_VERSION or UNKNOWN_TYPE
    */
-  public static RelayMessageType readType(byte[] message) throws RelayProtocolException {
+  public static RelayMessageType readType(byte[] message) {
     if (message.length == 0) {
       throw new RelayProtocolException(Reason.EMPTY, "zero-length message");
     }
@@ -150,10 +136,11 @@ public final class RelayMessageCodec {
   }
 
   /**
-   * Decodes the first message of a connection, which must be an Auth (§4.1). A Hello is parsed and
+   * Decodes the first message of a connection, which must be an Auth (openzro
+   * relay/server/handshake.go, handshakeReceive). A Hello is parsed and
    * then refused with {@link Reason#LEGACY_HELLO_UNSUPPORTED}; the token is not validated here.
    */
-  public static Auth decodeHandshake(byte[] message) throws RelayProtocolException {
+  public static Auth decodeHandshake(byte[] message) {
     if (message.length > MAX_HANDSHAKE_SIZE) {
       throw new RelayProtocolException(Reason.OVERSIZE,
           "handshake of " + message.length + " bytes exceeds " + MAX_HANDSHAKE_SIZE);
@@ -172,9 +159,9 @@ public final class RelayMessageCodec {
 
   /**
    * Decodes any message of the protocol, in either direction. Size limits: 212 bytes for Hello and
-   * Auth, 8192 for AuthResponse, 8820 for everything else (§6.5).
+   * Auth, 8192 for AuthResponse, 8820 for everything else ({@link RelayProtocolLimits}).
    */
-  public static RelayMessage decode(byte[] message) throws RelayProtocolException {
+  public static RelayMessage decode(byte[] message) {
     RelayMessageType type = readType(message);
     int limit = switch (type) {
       case HELLO, AUTH -> MAX_HANDSHAKE_SIZE;
@@ -256,7 +243,7 @@ public final class RelayMessageCodec {
     return out;
   }
 
-  private static void checkHandshakePrefix(byte[] message) throws RelayProtocolException {
+  private static void checkHandshakePrefix(byte[] message) {
     if (message.length < MIN_HANDSHAKE_SIZE) {
       throw new RelayProtocolException(Reason.TRUNCATED,
           "handshake of " + message.length + " bytes, minimum " + MIN_HANDSHAKE_SIZE);
@@ -266,19 +253,19 @@ public final class RelayMessageCodec {
     }
   }
 
-  private static Auth decodeAuth(byte[] message) throws RelayProtocolException {
+  private static Auth decodeAuth(byte[] message) {
     checkHandshakePrefix(message);
     PeerId peerId = PeerId.readFrom(message, HEADER_SIZE + MAGIC_SIZE);
     return new Auth(peerId, Arrays.copyOfRange(message, MIN_HANDSHAKE_SIZE, message.length));
   }
 
-  private static Hello decodeHello(byte[] message) throws RelayProtocolException {
+  private static Hello decodeHello(byte[] message) {
     checkHandshakePrefix(message);
     PeerId peerId = PeerId.readFrom(message, HEADER_SIZE + MAGIC_SIZE);
     return new Hello(peerId, Arrays.copyOfRange(message, MIN_HANDSHAKE_SIZE, message.length));
   }
 
-  private static AuthResponse decodeAuthResponse(byte[] message) throws RelayProtocolException {
+  private static AuthResponse decodeAuthResponse(byte[] message) {
     if (message.length == HEADER_SIZE) {
       throw new RelayProtocolException(Reason.EMPTY_URL, "AuthResponse without instance URL");
     }
@@ -294,7 +281,7 @@ public final class RelayMessageCodec {
     }
   }
 
-  private static Transport decodeTransport(byte[] message) throws RelayProtocolException {
+  private static Transport decodeTransport(byte[] message) {
     if (message.length < TRANSPORT_HEADER_SIZE) {
       throw new RelayProtocolException(Reason.TRUNCATED,
           "transport of " + message.length + " bytes, minimum " + TRANSPORT_HEADER_SIZE);
@@ -303,7 +290,7 @@ public final class RelayMessageCodec {
     return new Transport(peerId, Arrays.copyOfRange(message, TRANSPORT_HEADER_SIZE, message.length));
   }
 
-  private static RelayMessage decodeBare(byte[] message, RelayMessage singleton) throws RelayProtocolException {
+  private static RelayMessage decodeBare(byte[] message, RelayMessage singleton) {
     if (message.length != HEADER_SIZE) {
       throw new RelayProtocolException(Reason.BAD_LENGTH,
           singleton.type() + " is exactly 2 bytes, got " + message.length);
@@ -311,7 +298,7 @@ public final class RelayMessageCodec {
     return singleton;
   }
 
-  private static List<PeerId> decodePeerIds(byte[] message) throws RelayProtocolException {
+  private static List<PeerId> decodePeerIds(byte[] message) {
     int body = message.length - HEADER_SIZE;
     if (body % PeerId.SIZE != 0) {
       throw new RelayProtocolException(Reason.BAD_LENGTH,

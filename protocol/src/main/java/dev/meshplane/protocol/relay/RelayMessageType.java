@@ -3,19 +3,20 @@ package dev.meshplane.protocol.relay;
 import dev.meshplane.protocol.relay.RelayProtocolException.Reason;
 
 /**
- * The message-type registry of the relay peer protocol (spec §2), one-to-one with openzro's table.
+ * The message-type registry of the relay peer protocol, one-to-one with openzro's table
+ * ({@code relay/messages/message.go}, MsgType).
  *
  * <pre>
  *  code  name                   direction  note
  *   0    UNKNOWN                -          never valid on the wire
- *   1    HELLO                  C→S        deprecated handshake (§4.4)
+ *   1    HELLO                  C→S        deprecated handshake
  *   2    HELLO_RESPONSE         S→C        deprecated reply to Hello
- *   3    TRANSPORT              both       peer data (§6.1)
- *   4    CLOSE                  both       graceful close (§6.2)
- *   5    HEALTH_CHECK           both       server ping, client echo (§6.3, §8)
- *   6    AUTH                   C→S        current handshake (§4.2)
- *   7    AUTH_RESPONSE          S→C        handshake success + instance URL (§4.3)
- *   8    SUBSCRIBE_PEER_STATE   C→S        watch peers (§6.4, §7)
+ *   3    TRANSPORT              both       peer data
+ *   4    CLOSE                  both       graceful close
+ *   5    HEALTH_CHECK           both       server ping, client echo
+ *   6    AUTH                   C→S        current handshake
+ *   7    AUTH_RESPONSE          S→C        handshake success + instance URL
+ *   8    SUBSCRIBE_PEER_STATE   C→S        watch peers
  *   9    UNSUBSCRIBE_PEER_STATE C→S        stop watching
  *  10    PEERS_ONLINE           S→C        watched peers that are online
  *  11    PEERS_WENT_OFFLINE     S→C        watched peers that left
@@ -49,11 +50,12 @@ public enum RelayMessageType {
   }
 
   /**
-   * The type for a wire byte (0..255). Code 0 is rejected too: the spec says it is never valid.
+   * The type for a wire byte (0..255). Code 0 is rejected too: openzro never sends it and its
+   * servers refuse it (DetermineClientMessageType).
    *
    * @throws RelayProtocolException {@link Reason#UNKNOWN_TYPE} for 0 and anything above 11
    */
-  public static RelayMessageType fromCode(int code) throws RelayProtocolException {
+  public static RelayMessageType fromCode(int code) {
     if (code <= 0 || code >= BY_CODE.length) {
       throw new RelayProtocolException(Reason.UNKNOWN_TYPE, String.format("type 0x%02x", code & 0xff));
     }
@@ -61,8 +63,9 @@ public enum RelayMessageType {
   }
 
   /**
-   * Whether the server accepts this type from an authenticated client (§2: 1, 3, 4, 5, 6, 8, 9;
-   * a repeated Hello or Auth is accepted and ignored). Anything else closes the connection (§9).
+   * Whether the server accepts this type from an authenticated client: 1, 3, 4, 5, 6, 8, 9, as
+   * openzro's DetermineClientMessageType; a repeated Hello or Auth is accepted and ignored
+   * (relay/server/peer.go, handleMsgType). Anything else closes the connection.
    */
   public boolean acceptedFromClientAfterHandshake() {
     return switch (this) {

@@ -5,18 +5,10 @@ import io.grpc.protobuf.ProtoUtils;
 
 /**
  * grpc-java method descriptors for {@code signalexchange.SignalExchange}, built by hand so that
- * clients need no code generator beyond protoc's message classes. Tests and benchmarks use them
+ * clients need no code generator beyond protoc's message classes. Benchmarks and tests use them
  * with a stock grpc-java channel, which keeps the server under test honest about the wire.
  */
 public final class SignalExchangeMethods {
-
-  public static final MethodDescriptor<EncryptedMessage, EncryptedMessage> SEND =
-      MethodDescriptor.<EncryptedMessage, EncryptedMessage>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName(MethodDescriptor.generateFullMethodName(SignalHeaders.SERVICE, "Send"))
-          .setRequestMarshaller(ProtoUtils.marshaller(EncryptedMessage.getDefaultInstance()))
-          .setResponseMarshaller(ProtoUtils.marshaller(EncryptedMessage.getDefaultInstance()))
-          .build();
 
   public static final MethodDescriptor<EncryptedMessage, EncryptedMessage> CONNECT_STREAM =
       MethodDescriptor.<EncryptedMessage, EncryptedMessage>newBuilder()

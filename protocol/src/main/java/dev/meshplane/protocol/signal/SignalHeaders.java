@@ -1,14 +1,14 @@
 package dev.meshplane.protocol.signal;
 
-/** Names and values fixed by the signal contract (shared/spec/signal.md §2, §4, §9). */
+/** Names and values fixed by the signal contract (openzro signal/proto/constants.go and its users). */
 public final class SignalHeaders {
 
   /** Request metadata of ConnectStream: the client's WireGuard public key. */
   public static final String PEER_ID = "x-wiretrustee-peer-id";
 
   /**
-   * Response header of ConnectStream. Go clients block on it and only check that it is present,
-   * so it must be flushed before the first message (spec §3 step 5).
+   * Response header of ConnectStream. Go clients block on it and only check that it is present, so
+   * it must be flushed before the first message (openzro signal/server/signal.go, ConnectStream).
    */
   public static final String PEER_REGISTERED = "x-wiretrustee-peer-registered";
 
@@ -17,7 +17,7 @@ public final class SignalHeaders {
 
   /**
    * remoteKey of the Go client's health probe: answered at once with an empty message and never
-   * routed (spec §4, §9: the probe has a 1 s deadline).
+   * routed; the probe has a 1 s deadline (openzro signal/client/grpc.go).
    */
   public static final String HEALTH_PROBE_REMOTE_KEY = "dummy";
 

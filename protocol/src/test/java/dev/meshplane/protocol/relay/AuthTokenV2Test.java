@@ -7,19 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.meshplane.protocol.relay.RelayProtocolException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** test-vectors.md §D and the validation order of spec §5.1. */
+/**
+ * Golden tokens, as openzro's relay/auth/hmac/v2 generator makes them, and the validation order of
+ * its validator (validator.go, Validate). The deployed token is keyed with SHA-256 of the secret,
+ * as a relay runs; the raw-key token with the secret's bytes, to tell the two derivations apart.
+ */
 class AuthTokenV2Test {
 
   static final HexFormat HEX = HexFormat.of();
   static final long EXPIRY = 1_700_003_600L;
-  static final String D1_TOKEN =
+  static final String DEPLOYED_TOKEN =
       "01b7b0e0b929ab096c746c3e0db7b17ba65e65c811d49add112030802f24669ef231373030303033363030";
-  static final String D2_TOKEN =
+  static final String RAW_KEY_TOKEN =
       "01b67209506e4a323ca0bf560e16b9ae00d5fbf0b64bedbb6f8b13dd3734d576b631373030303033363030";
 
   final AuthTokenV2 deployed = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret("relay-secret"));
@@ -34,48 +39,48 @@ class AuthTokenV2Test {
   void generatesTheDeployedVector() {
     byte[] token = deployed.generate(EXPIRY);
     assertEquals(43, token.length);
-    assertEquals(D1_TOKEN, HEX.formatHex(token));
+    assertEquals(DEPLOYED_TOKEN, HEX.formatHex(token));
   }
 
   @Test
   void generatesTheRawKeyVector() {
-    AuthTokenV2 raw = AuthTokenV2.withSecret(RelayAuthSecret.fromRawKey("relay-secret".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(D2_TOKEN, HEX.formatHex(raw.generate(EXPIRY)));
+    AuthTokenV2 raw = AuthTokenV2.withSecret(new RelayAuthSecret("relay-secret".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(RAW_KEY_TOKEN, HEX.formatHex(raw.generate(EXPIRY)));
   }
 
   @Test
   void buildsTokenFromManagementFields() {
-    byte[] token = AuthTokenV2.fromManagementFields("1700003600", "t7DguSmrCWx0bD4Nt7F7pl5lyBHUmt0RIDCALyRmnvI=");
-    assertEquals(D1_TOKEN, HEX.formatHex(token));
+    byte[] token = fromManagementFields("1700003600", "t7DguSmrCWx0bD4Nt7F7pl5lyBHUmt0RIDCALyRmnvI=");
+    assertEquals(DEPLOYED_TOKEN, HEX.formatHex(token));
   }
 
   @Test
   void acceptsTheDeployedVectorUpToAndIncludingTheExpirySecond() throws Exception {
-    assertEquals(EXPIRY, deployed.validate(HEX.parseHex(D1_TOKEN), EXPIRY - 3600));
-    assertEquals(EXPIRY, deployed.validate(HEX.parseHex(D1_TOKEN), EXPIRY));
+    assertEquals(EXPIRY, deployed.validate(HEX.parseHex(DEPLOYED_TOKEN), EXPIRY - 3600));
+    assertEquals(EXPIRY, deployed.validate(HEX.parseHex(DEPLOYED_TOKEN), EXPIRY));
   }
 
   @Test
   void rejectsOneSecondAfterExpiry() {
-    assertReason(Reason.TOKEN_EXPIRED, deployed, HEX.parseHex(D1_TOKEN), EXPIRY + 1);
+    assertReason(Reason.TOKEN_EXPIRED, deployed, HEX.parseHex(DEPLOYED_TOKEN), EXPIRY + 1);
   }
 
   @Test
   void rawKeyTokenIsNotAcceptedByAHashedSecret() {
-    // §D.2 is signed with the raw secret: a relay configured with that secret must refuse it.
-    assertReason(Reason.TOKEN_BAD_SIGNATURE, deployed, HEX.parseHex(D2_TOKEN), EXPIRY);
+    // RAW_KEY_TOKEN is signed with the raw secret: a relay configured with that secret must refuse it.
+    assertReason(Reason.TOKEN_BAD_SIGNATURE, deployed, HEX.parseHex(RAW_KEY_TOKEN), EXPIRY);
   }
 
   @Test
   void rejectsOtherSecret() {
     AuthTokenV2 other = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret("other-secret"));
-    assertReason(Reason.TOKEN_BAD_SIGNATURE, other, HEX.parseHex(D1_TOKEN), EXPIRY);
+    assertReason(Reason.TOKEN_BAD_SIGNATURE, other, HEX.parseHex(DEPLOYED_TOKEN), EXPIRY);
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 20, 33, 40, 42})
   void rejectsAnyFlippedByte(int index) {
-    byte[] token = HEX.parseHex(D1_TOKEN);
+    byte[] token = HEX.parseHex(DEPLOYED_TOKEN);
     token[index] ^= 0x01;
     RelayProtocolException e = assertThrows(RelayProtocolException.class, () -> deployed.validate(token, EXPIRY));
     // Byte 0 changes the algorithm; payload bytes change the signed text.
@@ -90,7 +95,7 @@ class AuthTokenV2Test {
 
   @Test
   void rejectsTruncatedSignature() {
-    assertReason(Reason.TOKEN_TRUNCATED, deployed, Arrays.copyOf(HEX.parseHex(D1_TOKEN), 20), EXPIRY);
+    assertReason(Reason.TOKEN_TRUNCATED, deployed, Arrays.copyOf(HEX.parseHex(DEPLOYED_TOKEN), 20), EXPIRY);
   }
 
   @Test
@@ -146,6 +151,22 @@ class AuthTokenV2Test {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * The binary token a client builds from management's RelayConfig: {@code tokenPayload} (the
+   * decimal expiry) and {@code tokenSignature} (standard base64 of the HMAC), assembled as
+   * algorithm 1, signature, payload (openzro client/internal/connect.go,
+   * relay/auth/hmac/v2/token.go).
+   */
+  private static byte[] fromManagementFields(String tokenPayload, String tokenSignatureBase64) {
+    byte[] signature = Base64.getDecoder().decode(tokenSignatureBase64);
+    byte[] payload = tokenPayload.getBytes(StandardCharsets.US_ASCII);
+    byte[] token = new byte[1 + signature.length + payload.length];
+    token[0] = AuthTokenV2.ALGORITHM_HMAC_SHA256;
+    System.arraycopy(signature, 0, token, 1, signature.length);
+    System.arraycopy(payload, 0, token, 1 + signature.length, payload.length);
+    return token;
   }
 
   private static void assertReason(Reason expected, AuthTokenV2 validator, byte[] token, long now) {

@@ -9,7 +9,7 @@ import dev.meshplane.protocol.relay.RelayProtocolException.Reason;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** test-vectors.md §A. */
+/** Golden IDs: what openzro's HashID (relay/messages/id.go) gives for "peer-a" and "peer-b". */
 class PeerIdTest {
 
   static final String PID_A_HEX = "7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe";

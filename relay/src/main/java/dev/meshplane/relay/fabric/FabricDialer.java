@@ -26,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one outbound stream open to every wanted member that has no live stream (relay-fabric.md
- * §5): connect (connect timeout), write HELLO, register under the dialed address, and close the new
- * stream if another one for that address appeared meanwhile.
+ * Keeps one outbound stream open to every wanted member that has no live stream (openzro
+ * relay/server/cluster/transport.go, Dial): connect (connect timeout), write HELLO, register under
+ * the dialed address, and close the new stream if another one for that address appeared meanwhile.
  *
  * <p>Members come from discovery sources ({@link #setMembers}), each replacing its own set. Unlike
  * openzro, which dials a DNS answer once and never again, a member without a live stream is
@@ -132,7 +132,7 @@ final class FabricDialer {
     var tcp = Tcp.get(system).outgoingConnection(remote, Optional.empty(), options, true,
         Optional.of(settings.connectTimeout()), Optional.empty());
     var connected = Source.<ByteString>queue(settings.streamQueueSize())
-        // §4.1: HELLO is the first frame; the dialer does not wait for any acknowledgement.
+        // HELLO is the first frame; the dialer does not wait for any acknowledgement.
         .prepend(Source.single(hello))
         .viaMat(KillSwitches.single(), Keep.both())
         .mapMaterializedValue(handles -> {

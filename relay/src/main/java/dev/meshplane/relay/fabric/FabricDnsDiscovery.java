@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * openzro-style discovery (relay-fabric.md §8): resolve a headless-Service name every interval
- * (first at start), drop our own IP and empty answers, and make {@code ip:port} of every answer a
- * member. A failed resolution keeps the previous members. Resolution blocks, so it runs on its own
- * thread, bounded by half the interval as in openzro.
+ * openzro-style discovery (relay/server/cluster/discovery.go): resolve a headless-Service name
+ * every interval (first at start), drop our own IP and empty answers, and make {@code ip:port} of
+ * every answer a member. A failed resolution keeps the previous members. Resolution blocks, so it
+ * runs on its own thread, bounded by half the interval as in openzro.
  *
  * <p>Unlike openzro, an IP that drops out of the answer stops being redialled (its stream is left
  * to die by itself), and one that stays is redialled while it has no stream.

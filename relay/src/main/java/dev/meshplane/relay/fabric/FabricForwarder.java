@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Sends transport messages for peers on other nodes (relay-fabric.md §7.1): one FWD frame to the
- * node the locator names, with one {@code relay_cluster_forwards_total{result}} per packet.
+ * Sends transport messages for peers on other nodes (openzro relay/server/cluster/forwarder.go,
+ * Forward): one FWD frame to the node the locator names, with one {@code
+ * relay_cluster_forwards_total{result}} per packet.
  *
  * <p>Unlike openzro, a cache miss does not hold the sender's read loop for the lookup: packets for
  * a destination being looked up wait in a small per-destination backlog and go out in arrival
@@ -48,7 +49,7 @@ final class FabricForwarder {
       long start = System.nanoTime();
       Optional<FabricStream> cached = locator.cachedStream(destination);
       if (cached.isPresent()) {
-        // §10: every lookup is observed, cache hits included, so the histogram counts packets as openzro's does.
+        // Every lookup is observed, cache hits included, so the histogram counts packets as openzro's does.
         metrics.lookup(System.nanoTime() - start);
         send(cached.get(), destination, message);
         return;
@@ -66,7 +67,7 @@ final class FabricForwarder {
 
   private void send(FabricStream stream, PeerId destination, ByteString message) {
     // Header and destination, then the message as it is: the packet's bytes are not copied here.
-    ByteString frame = ByteString.fromArrayUnsafe(Fwd.frameHeader(destination.toBytes(), message.size()))
+    ByteString frame = ByteString.fromArrayUnsafe(Fwd.frameHeader(destination, message.size()))
         .concat(message);
     switch (stream.sendEncoded(frame)) {
       case QUEUED -> metrics.forward(ForwardResult.OK);
@@ -96,7 +97,7 @@ final class FabricForwarder {
         return false;
       }
       if (messages.size() >= backlogLimit) {
-        // Still one relay_cluster_forwards_total per packet (§10): it could not be sent.
+        // Still one relay_cluster_forwards_total per packet, as in openzro: it could not be sent.
         metrics.dropped(Dropped.LOOKUP_BACKLOG_FULL);
         metrics.forward(ForwardResult.SEND_ERROR);
         return true;
@@ -109,7 +110,7 @@ final class FabricForwarder {
     synchronized void flush(Optional<String> owner) {
       FabricStream stream = owner.map(streams::live).orElse(null);
       for (ByteString message : messages) {
-        // §7.1 step 1: the peer may have connected here while we were looking.
+        // The peer may have connected here while we were looking (openzro checks local first too).
         if (local.deliver(destination, message)) {
           metrics.forward(ForwardResult.OK);
         } else if (owner.isEmpty()) {

@@ -29,13 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The accepting side of the fabric (relay-fabric.md §4, §5): a TCP server on which other nodes,
- * meshplane or openzro, open streams.
+ * The accepting side of the fabric (openzro relay/server/cluster/transport.go, acceptLoop and
+ * handleAccepted): a TCP server on which other nodes, meshplane or openzro, open streams.
  *
  * <p>Each accepted connection must start with a valid HELLO v2 within the HELLO timeout; the
  * acceptor never answers it. A bad or missing HELLO closes the connection without a reply and
  * counts {@code relay_cluster_hello_rejects_total{reason}}. An accepted stream is registered under
- * the address announced in HELLO (a second live stream for that address is closed, §5) and from
+ * the address announced in HELLO (a second live stream for that address is closed) and from
  * then on behaves exactly like a dialed one: {@link RelayFabric#onFrame} handles what it receives.
  */
 final class FabricListener {
@@ -50,7 +50,7 @@ final class FabricListener {
   private final Duration helloTimeout;
   private final int queueSize;
   private final Materializer materializer;
-  /** Closes every accepted connection on {@link #stop()} (§11: listener closed, every stream closed). */
+  /** Closes every accepted connection on {@link #stop()}: listener and every stream, as openzro's Stop. */
   private final SharedKillSwitch connections = KillSwitches.shared("fabric-listener");
   private volatile Tcp.ServerBinding binding;
 
@@ -94,7 +94,7 @@ final class FabricListener {
     Accepted accepted = new Accepted(connection.remoteAddress());
     Flow<ByteString, ByteString, NotUsed> logic = Flow.fromSinkAndSourceCoupledMat(
         FabricFraming.frames()
-            // Bounds only the first frame; afterwards a stream may stay idle for any time (§5).
+            // Bounds only the first frame; afterwards a stream may stay idle for any time (openzro too).
             .initialTimeout(helloTimeout)
             .map(accepted::onFrame)
             .watchTermination((notUsed, done) -> {
@@ -128,8 +128,8 @@ final class FabricListener {
         return frame;
       }
       // Throws on a bad HELLO: the stream fails, the connection closes with no reply, and onEnd
-      // counts the reason carried by the exception (§4.2).
-      HelloV2 hello = HelloV2.decode(FabricFrameCodec.decodeExact(frame.toArray()), secret, clock);
+      // counts the reason carried by the exception.
+      HelloV2 hello = HelloV2.decode(FabricFrameCodec.decode(frame.toArray()), secret, clock);
       helloAccepted = true;
       stream.keyFromHello(hello.address());
       if (!fabric.register(stream)) {
@@ -150,7 +150,8 @@ final class FabricListener {
           ? failure.getCause() : failure;
       HelloRejectReason reason = cause instanceof FabricProtocolException e
           ? e.helloRejectReason().orElse(HelloRejectReason.MALFORMED)
-          // Timeout, clean EOF, reset or a truncated frame before HELLO: all "timeout" (§4.2 row 0).
+          // Timeout, clean EOF, reset or a truncated frame before HELLO: all "timeout", as openzro's
+          // handleAccepted counts any read error of the first frame.
           : HelloRejectReason.TIMEOUT;
       fabric.helloRejected(reason);
       log.info("Fabric connection from [{}] rejected: [{}]", remote, reason.label());

@@ -14,17 +14,18 @@ import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
- * The fabric's Prometheus metrics. {@code relay_cluster_*} are openzro's (relay-fabric.md §10):
- * names, labels and histogram buckets are fixed so dashboards work across a mixed fleet. The
- * {@code meshplane_relay_cluster_*} ones are ours (the receiving side of FWD, frames not acted on).
- * Every label value is registered up front so a scrape shows zeros rather than missing series.
+ * The fabric's Prometheus metrics. {@code relay_cluster_*} are openzro's
+ * (relay/server/cluster/metrics.go): names, labels and histogram buckets are fixed so dashboards
+ * work across a mixed fleet. The {@code meshplane_relay_cluster_*} ones are ours (the receiving
+ * side of FWD, frames not acted on). Every label value is registered up front so a scrape shows
+ * zeros rather than missing series.
  */
 final class FabricMetrics {
 
-  /** §10: bucket bounds of {@code relay_cluster_lookup_duration_seconds}. */
+  /** openzro's bucket bounds of {@code relay_cluster_lookup_duration_seconds}. */
   static final double[] LOOKUP_BUCKETS_SECONDS = {0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 2.0};
 
-  /** §10: the {@code result} label of {@code relay_cluster_forwards_total}, one per forward. */
+  /** openzro's {@code result} label of {@code relay_cluster_forwards_total}, one per forward. */
   enum ForwardResult {
     OK, PEER_NOT_FOUND, STREAM_GONE, SEND_ERROR;
 
@@ -37,7 +38,7 @@ final class FabricMetrics {
   enum Dropped {
     /** WHO_HAS / I_HAVE / FWD with a payload of the wrong size. */
     MALFORMED,
-    /** Unknown type code, or a type that is defined but unused (HELLO again, OPEN*, DATA, CLOSE). */
+    /** A type skipped on receipt: HELLO again, the unused channel types 0x10-0x13, or an unknown code. */
     IGNORED,
     /** A packet for a destination whose lookup already holds lookup-backlog packets. */
     LOOKUP_BACKLOG_FULL;

@@ -11,5 +11,4 @@ import java.util.List;
  * @param cachedPeers entries in the locator cache
  */
 public record FabricStats(String announceAddress, List<String> streams, int meshplaneStreams, int cachedPeers,
-    long forwardsOk, long forwardsPeerNotFound, long forwardsStreamGone, long forwardsSendError) {
-}
+    long forwardsOk, long forwardsPeerNotFound, long forwardsStreamGone, long forwardsSendError) {}

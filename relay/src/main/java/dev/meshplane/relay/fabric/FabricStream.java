@@ -8,9 +8,9 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.util.ByteString;
 
 /**
- * One live TCP stream to another node, whichever side dialed it (relay-fabric.md §5: streams are
- * bidirectional). Frames go out through a bounded queue, so a sender never blocks: a full queue
- * means the remote reads slower than we forward, and the frame is dropped and counted.
+ * One live TCP stream to another node, whichever side dialed it (as in openzro's transport.go,
+ * streams are bidirectional). Frames go out through a bounded queue, so a sender never blocks: a
+ * full queue means the remote reads slower than we forward, and the frame is dropped and counted.
  *
  * <p>Thread-safety: {@link #send} and {@link #close} are called from any thread; the receive side
  * (the {@code on*} methods) only from the stream's own handler.

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The live streams of this node, at most one per remote address (relay-fabric.md §5): outbound
- * streams keyed by the address dialed, inbound ones by the address announced in HELLO, so both
- * directions between two nodes collapse onto one key. A new stream for a key that has a live one
- * loses: the caller closes it and the existing one stays.
+ * The live streams of this node, at most one per remote address (as openzro's transport.go):
+ * outbound streams keyed by the address dialed, inbound ones by the address announced in HELLO, so
+ * both directions between two nodes collapse onto one key. A new stream for a key that has a live
+ * one loses: the caller closes it and the existing one stays.
  */
 final class FabricStreams {
 

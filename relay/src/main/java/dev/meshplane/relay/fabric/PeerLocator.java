@@ -13,8 +13,8 @@ import org.apache.pekko.actor.typed.Scheduler;
 import scala.concurrent.ExecutionContext;
 
 /**
- * Which node holds a peer (relay-fabric.md §6): a cache of peer → node address with a TTL, filled
- * by I_HAVE answers to WHO_HAS broadcasts.
+ * Which node holds a peer (openzro relay/server/cluster/locator.go): a cache of peer → node address
+ * with a TTL, filled by I_HAVE answers to WHO_HAS broadcasts.
  *
  * <p>Where meshplane does better than openzro, compatibly:
  * <ul>
@@ -28,8 +28,7 @@ import scala.concurrent.ExecutionContext;
  */
 final class PeerLocator {
 
-  private record Entry(String address, long seqno, long expiresNanos) {
-  }
+  private record Entry(String address, long seqno, long expiresNanos) {}
 
   private final FabricStreams streams;
   private final FabricMetrics metrics;
@@ -52,7 +51,8 @@ final class PeerLocator {
 
   /**
    * The cached owner if the entry is fresh and its stream is live; the hot path of every forward.
-   * An expired entry, or one whose stream is gone, is dropped here (lazy expiry, §6.4).
+   * An expired entry, or one whose stream is gone, is dropped here (lazy expiry, as openzro's
+   * cacheGet).
    */
   Optional<FabricStream> cachedStream(PeerId peer) {
     Entry entry = cache.get(peer);
@@ -68,8 +68,9 @@ final class PeerLocator {
   }
 
   /**
-   * Finds the node holding {@code peer}: the cache, else a WHO_HAS to every live stream (§6.1).
-   * Concurrent lookups of one peer share one broadcast. Never fails; empty means "no owner".
+   * Finds the node holding {@code peer}: the cache, else a WHO_HAS to every live stream (openzro
+   * Lookup). Concurrent lookups of one peer share one broadcast. Never fails; empty means "no
+   * owner".
    */
   CompletableFuture<Optional<String>> lookup(PeerId peer) {
     long start = System.nanoTime();
@@ -93,7 +94,7 @@ final class PeerLocator {
     return fresh.result;
   }
 
-  /** §6.3: an I_HAVE updates the cache even without a pending lookup, then feeds the lookup. */
+  /** An I_HAVE updates the cache even with no lookup pending, then feeds the lookup (openzro HandleIHave). */
   void onIHave(String address, PeerId peer, long seqno) {
     long expires = System.nanoTime() + ttlNanos;
     cache.compute(peer, (id, current) -> {
@@ -152,7 +153,7 @@ final class PeerLocator {
     }
 
     void ask(List<FabricStream> live) {
-      var frame = new WhoHas(peer.toBytes()).encode();
+      var frame = new WhoHas(peer).encode();
       synchronized (this) {
         for (FabricStream stream : live) {
           unanswered.add(stream.key());
@@ -162,7 +163,7 @@ final class PeerLocator {
         }
       }
       for (FabricStream stream : live) {
-        // §6.1 step 3: individual send errors are ignored; a closed stream answers through onStreamClosed.
+        // Send errors are ignored, as in openzro; a closed stream answers through onStreamClosed.
         if (stream.send(frame) != FabricStream.Sent.QUEUED) {
           answer(stream.key(), -1);
         }
@@ -176,7 +177,7 @@ final class PeerLocator {
         if (done) {
           return;
         }
-        // §6.3: first answer wins, later ones only with a strictly greater seqno.
+        // First answer wins, later ones only with a strictly greater seqno, as in openzro.
         if (seqno >= 0 && (best == null || seqno > bestSeqno)) {
           best = address;
           bestSeqno = seqno;

@@ -5,6 +5,7 @@ import dev.meshplane.protocol.fabric.FabricFrameCodec;
 import dev.meshplane.protocol.fabric.FabricMessage;
 import dev.meshplane.protocol.fabric.FabricMessageType;
 import dev.meshplane.protocol.fabric.FabricProtocolException;
+import dev.meshplane.protocol.fabric.FabricProtocolLimits;
 import dev.meshplane.protocol.fabric.Fwd;
 import dev.meshplane.protocol.fabric.HelloRejectReason;
 import dev.meshplane.protocol.fabric.HelloV2;
@@ -15,7 +16,6 @@ import dev.meshplane.protocol.fabric.Ping;
 import dev.meshplane.protocol.fabric.Pong;
 import dev.meshplane.protocol.fabric.WhoHas;
 import dev.meshplane.protocol.relay.PeerId;
-import dev.meshplane.protocol.relay.RelayProtocolException;
 import dev.meshplane.relay.LocalPeers;
 import dev.meshplane.relay.RemotePeers;
 import dev.meshplane.relay.fabric.FabricMetrics.Dropped;
@@ -37,9 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inter-node relay fabric of one node (relay-fabric.md): a listener, one stream per remote
- * node, the locator and the forwarder, fed with members by discovery. It is the relay's {@link
- * RemotePeers}: packets for peers not connected here come in through {@link #forward}.
+ * The inter-node relay fabric of one node (docs/relay.md#the-fabric-between-relay-nodes): a
+ * listener, one stream per remote node, the locator and the forwarder, fed with members by
+ * discovery. It is the relay's {@link RemotePeers}: packets for peers not connected here come in
+ * through {@link #forward}.
  *
  * <p>Frames received on any stream, dialed or accepted, are handled by {@link #onFrame}: WHO_HAS
  * is answered with I_HAVE when the peer is here, FWD is delivered to the local peer, PING gets
@@ -60,7 +61,7 @@ public final class RelayFabric implements RemotePeers {
   private final PeerLocator locator;
   private final FabricForwarder forwarder;
   private final FabricDialer dialer;
-  /** §6.2: one counter for every I_HAVE sent, first value 1, wrapping as a uint32. */
+  /** One counter for every I_HAVE sent, first value 1, wrapping as a uint32, like openzro's seqno. */
   private final AtomicLong iHaveSeqno = new AtomicLong();
   private final List<Cancellable> timers = new ArrayList<>();
   private final List<AutoCloseable> discoveries = new ArrayList<>();
@@ -189,7 +190,7 @@ public final class RelayFabric implements RemotePeers {
     FabricFrame frame = null;
     for (FabricStream stream : streams.allLive()) {
       if (stream.speaksPing()) {
-        frame = frame != null ? frame : new PeerLeft(peer.toBytes()).encode();
+        frame = frame != null ? frame : new PeerLeft(peer).encode();
         stream.send(frame);
       }
     }
@@ -197,7 +198,7 @@ public final class RelayFabric implements RemotePeers {
 
   // ------------------------------------------------------------ streams (listener and dialer)
 
-  /** Registers a stream after its HELLO (§5 duplicate rule); false means the caller closes it. */
+  /** Registers a stream after its HELLO (one live stream per address); false: the caller closes it. */
   boolean register(FabricStream stream) {
     // A dial that connects after stop() must not leave a stream nobody will close.
     if (stopped || !streams.register(stream)) {
@@ -227,7 +228,7 @@ public final class RelayFabric implements RemotePeers {
     metrics.helloRejected(reason);
   }
 
-  /** Handles one whole frame received after HELLO on {@code stream} (§3 receiver dispatch). */
+  /** Handles one whole frame received after HELLO on {@code stream}, by the fabric's receive rule. */
   void onFrame(FabricStream stream, ByteString frame) {
     stream.onFrameReceived(System.nanoTime());
     if ((frame.apply(0) & 0xFF) == FabricMessageType.FWD.code()) {
@@ -236,14 +237,14 @@ public final class RelayFabric implements RemotePeers {
     }
     FabricMessage message;
     try {
-      Optional<FabricMessage> decoded = FabricMessage.decodeAfterHello(FabricFrameCodec.decodeExact(frame.toArray()));
+      Optional<FabricMessage> decoded = FabricMessage.decodeAfterHello(FabricFrameCodec.decode(frame.toArray()));
       if (decoded.isEmpty()) {
         metrics.dropped(Dropped.IGNORED);
         return;
       }
       message = decoded.get();
     } catch (FabricProtocolException e) {
-      // The reference closes the stream here; dropping the frame costs a correct peer nothing.
+      // openzro closes the stream here; dropping the frame costs a correct peer nothing.
       log.debug("Dropping malformed fabric frame from [{}]: {}", stream.key(), e.getMessage());
       metrics.dropped(Dropped.MALFORMED);
       return;
@@ -251,49 +252,49 @@ public final class RelayFabric implements RemotePeers {
     if (message instanceof WhoHas whoHas) {
       onWhoHas(stream, whoHas);
     } else if (message instanceof IHave iHave) {
-      locator.onIHave(stream.key(), peerId(iHave.peerId()), iHave.seqno());
+      locator.onIHave(stream.key(), iHave.peerId(), iHave.seqno());
     } else if (message instanceof Ping) {
       stream.send(PONG);
     } else if (message instanceof Pong) {
       stream.onPong();
     } else if (message instanceof NotHere notHere) {
-      locator.onNotHere(stream.key(), peerId(notHere.peerId()));
+      locator.onNotHere(stream.key(), notHere.peerId());
     } else if (message instanceof PeerLeft left) {
-      locator.invalidate(peerId(left.peerId()), stream.key());
+      locator.invalidate(left.peerId(), stream.key());
     } else {
       metrics.dropped(Dropped.IGNORED);
     }
   }
 
-  /** §6.2: I_HAVE when the peer is here; otherwise silence, or NOT_HERE to a meshplane node. */
+  /** I_HAVE when the peer is here; else silence, as openzro's HandleWhoHas, or NOT_HERE to a meshplane node. */
   private void onWhoHas(FabricStream stream, WhoHas whoHas) {
-    byte[] raw = whoHas.peerId();
-    if (local.has(peerId(raw))) {
+    PeerId peer = whoHas.peerId();
+    if (local.has(peer)) {
       long seqno = iHaveSeqno.incrementAndGet() & 0xFFFF_FFFFL;
-      stream.send(new IHave(raw, seqno).encode());
+      stream.send(new IHave(peer, seqno).encode());
     } else if (stream.speaksPing()) {
-      stream.send(new NotHere(raw).encode());
+      stream.send(new NotHere(peer).encode());
     }
   }
 
   /**
-   * §7.2: deliver unchanged (the slot already holds the source); a meshplane sender learns of a
-   * miss. Read in place, the data path's one exception to decoding through the codec: the message
-   * goes to the peer as a slice of the received bytes, never copied.
+   * Deliver unchanged (the slot already holds the source; openzro HandleFwd); a meshplane sender
+   * learns of a miss. Read in place, the data path's one exception to decoding through the codec:
+   * the message goes to the peer as a slice of the received bytes, never copied.
    */
   private void onFwd(FabricStream stream, ByteString frame) {
     if (frame.size() < Fwd.MESSAGE_OFFSET) {
-      // §7.2 step 1 (openzro closes the stream): payload shorter than the destination ID.
+      // Payload shorter than the destination ID; openzro closes the stream on it.
       log.debug("Dropping a FWD of {} bytes from [{}]", frame.size(), stream.key());
       metrics.dropped(Dropped.MALFORMED);
       return;
     }
-    byte[] rawDestination = frame.slice(FabricFrameCodec.HEADER_LENGTH, Fwd.MESSAGE_OFFSET).toArray();
-    PeerId destination = peerId(rawDestination);
+    PeerId destination =
+        PeerId.fromBytes(frame.slice(FabricProtocolLimits.HEADER_SIZE, Fwd.MESSAGE_OFFSET).toArray());
     boolean delivered = local.deliver(destination, frame.drop(Fwd.MESSAGE_OFFSET));
     metrics.forwardReceived(delivered);
     if (!delivered && stream.speaksPing() && !local.has(destination)) {
-      stream.send(new NotHere(rawDestination).encode());
+      stream.send(new NotHere(destination).encode());
     }
   }
 
@@ -318,15 +319,6 @@ public final class RelayFabric implements RemotePeers {
         stream.pingSent(now);
         metrics.pingSent();
       }
-    }
-  }
-
-  private static PeerId peerId(byte[] raw) {
-    try {
-      return PeerId.fromBytes(raw);
-    } catch (RelayProtocolException impossible) {
-      // The fabric codec already enforced 36 bytes.
-      throw new IllegalStateException(impossible);
     }
   }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.relay.LocalPeers;
-import dev.meshplane.relay.RelayTestSupport;
+import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dialing side of the fabric against a plain {@link ServerSocket} "pod" that reads the wire by
- * hand (relay-fabric.md §2, §4.1, §5): the HELLO a node sends, and what happens to the TCP
- * connection when the remote ends the stream.
+ * hand ({@link RawFabric}): the HELLO a node sends, and what happens to the TCP connection when
+ * the remote ends the stream.
  */
 class FabricDialerTest {
 
@@ -93,7 +93,7 @@ class FabricDialerTest {
       mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       byte[] expected = mac.doFinal(Arrays.copyOfRange(payload, 0, 10 + a));
       assertArrayEquals(expected, Arrays.copyOfRange(payload, 11 + a, 43 + a), "HMAC over the bytes before hmac_len");
-      RelayTestSupport.awaitUntil(WAIT, "only the member has a stream", () -> fabric.stats().streams().equals(List.of(address(pod))));
+      Await.until(WAIT, "only the member has a stream", () -> fabric.stats().streams().equals(List.of(address(pod))));
     }
   }
 
@@ -111,9 +111,9 @@ class FabricDialerTest {
   }
 
   /**
-   * §5: the stream ends when its read side ends, and the connection goes with it (openzro closes
-   * the conn when the read loop ends). The node must close its side too, not leave the socket
-   * half-open (CLOSE_WAIT) while it dials a replacement.
+   * The stream ends when its read side ends, and the connection goes with it (openzro closes the
+   * conn when the read loop ends: relay/server/cluster/transport.go, readLoop). The node must close
+   * its side too, not leave the socket half-open (CLOSE_WAIT) while it dials a replacement.
    */
   @Test
   void remoteEndingTheStreamGetsTheConnectionClosedAndTheMemberRedialled() throws Exception {
@@ -136,7 +136,7 @@ class FabricDialerTest {
     // The member is still wanted, so a new stream is dialed.
     try (Socket again = accept(pod)) {
       RawFabric.readHelloPayload(again);
-      RelayTestSupport.awaitUntil(WAIT, "stream to the member again", () -> fabric.stats().streams().equals(List.of(address(pod))));
+      Await.until(WAIT, "stream to the member again", () -> fabric.stats().streams().equals(List.of(address(pod))));
     }
   }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.relay.LocalPeers;
-import dev.meshplane.relay.RelayTestSupport;
+import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -88,8 +88,8 @@ class FabricDnsDiscoveryTest {
     try (Socket dialed = accept(member)) {
       assertEquals(fabric.announceAddress(), helloAddress(dialed), "the member was dialed and sent our HELLO");
       // Several polls later, still nobody dialed our own IP.
-      RelayTestSupport.awaitUntil(WAIT, "three resolutions", () -> resolutions.get() >= 3);
-      self.setSoTimeout(200);
+      Await.until(WAIT, "three resolutions", () -> resolutions.get() >= 3);
+      self.setSoTimeout((int) Await.QUIET.toMillis());
       assertThrows(SocketTimeoutException.class, self::accept, "the node dialed its own IP");
     }
     assertEquals("relay-internal", askedFor.get());
@@ -110,7 +110,7 @@ class FabricDnsDiscoveryTest {
 
     try (Socket first = accept(member)) {
       helloAddress(first);
-      RelayTestSupport.awaitUntil(WAIT, "failed resolutions after the first", () -> resolutions.get() >= 3);
+      Await.until(WAIT, "failed resolutions after the first", () -> resolutions.get() >= 3);
     }
     // The stream was closed by us; the member is still known, so the fabric dials it again.
     try (Socket again = accept(member)) {
@@ -170,7 +170,7 @@ class FabricDnsDiscoveryTest {
     return socket;
   }
 
-  /** The first frame, which must be a signed HELLO v2 (relay-fabric.md §4.1); returns its address. */
+  /** The first frame, which must be a signed HELLO v2; returns its address. */
   private static String helloAddress(Socket socket) throws IOException {
     byte[] payload = RawFabric.readHelloPayload(socket);
     int addressLength = payload[1] & 0xFF;

@@ -12,15 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.meshplane.protocol.relay.PeerId;
-import dev.meshplane.relay.LocalPeers;
 import com.typesafe.config.ConfigFactory;
+import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -31,14 +27,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,14 +37,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Drives the listener as a foreign node would: a plain socket writing frames built byte by byte
- * from relay-fabric.md (type, uint16 BE length, payload; HELLO v2 signed with javax.crypto.Mac),
- * without the project's fabric codec, so codec and listener cannot share a misreading of the spec.
+ * after openzro's frame.go and messages.go (type, uint16 BE length, payload; HELLO v2 signed with
+ * javax.crypto.Mac), without the project's fabric codec, so codec and listener cannot share a
+ * misreading of the wire.
  */
 class FabricListenerTest {
 
   private static final HexFormat HEX = HexFormat.of();
 
-  /** test-vectors.md §B inputs. */
+  /** HELLO inputs, and the frames openzro's EncodeHello makes of them, signed and unsigned. */
   private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final String ADDRESS = "10.0.0.1:7090";
   private static final long TIMESTAMP = 1_700_000_000L;
@@ -61,7 +53,7 @@ class FabricListenerTest {
       + "356da6466492383d37befed51332662bf6f80f350fafd5a";
   private static final String HELLO_B2 = "000018020d31302e302e302e313a37303930000000006553f10000";
 
-  /** test-vectors.md §C. */
+  /** peer-a and peer-b, as openzro's HashID derives them; WHO_HAS(peer-a) and a FWD to peer-a. */
   private static final byte[] PID_A = HEX.parseHex("7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe");
   private static final byte[] PID_B = HEX.parseHex("7368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a");
   private static final String WHO_HAS_A = "0100247368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe";
@@ -78,7 +70,7 @@ class FabricListenerTest {
   private static ActorSystem<Void> system;
 
   private final Clock clock = Clock.fixed(Instant.ofEpochSecond(TIMESTAMP), ZoneOffset.UTC);
-  private final FakePeers peers = new FakePeers(Set.of(peerId(PID_A)));
+  private final FakeLocalPeers peers = new FakeLocalPeers(PeerId.fromBytes(PID_A));
   private PrometheusRegistry registry;
   private RelayFabric listener;
 
@@ -155,7 +147,7 @@ class FabricListenerTest {
       // The node's probe comes first; a pod that never answers it is treated as openzro: no NOT_HERE.
       assertArrayEquals(frame(PING, new byte[0]), readAnyFrame(socket.getInputStream()));
       write(socket, frame(0x01, PID_B));
-      socket.setSoTimeout(300);
+      socket.setSoTimeout((int) Await.QUIET.toMillis());
       assertThrows(SocketTimeoutException.class, () -> socket.getInputStream().read());
       // Frames are handled in order: had WHO_HAS produced anything, it would come before this PONG.
       socket.setSoTimeout((int) WAIT.toMillis());
@@ -169,9 +161,9 @@ class FabricListenerTest {
     start(SECRET);
     try (Socket socket = helloed()) {
       write(socket, HEX.parseHex(FWD_C2));
-      Delivery delivery = peers.delivered.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      FakeLocalPeers.Delivery delivery = peers.delivered.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       assertTrue(delivery != null, "FWD was not delivered");
-      assertEquals(peerId(PID_A), delivery.destination());
+      assertEquals(PeerId.fromBytes(PID_A), delivery.destination());
       assertEquals(FWD_C2_MESSAGE, HEX.formatHex(delivery.message()));
     }
     awaitMetric("meshplane_relay_cluster_forwards_received", "result", "delivered", 1);
@@ -200,6 +192,22 @@ class FabricListenerTest {
     }
     awaitMetric("meshplane_relay_cluster_frames_dropped", "reason", "ignored", 1);
     awaitMetric("meshplane_relay_cluster_frames_dropped", "reason", "malformed", 1);
+  }
+
+  @Test
+  void channelTypesOpenzroNeverSendsAreSkippedNotFatal() throws Exception {
+    start(SECRET);
+    try (Socket socket = helloed()) {
+      // OPEN, OPEN_ACK, DATA and CLOSE in openzro's layouts (relay/server/cluster/messages.go).
+      write(socket, frame(0x10, concat(concat(PID_A, PID_B), HEX.parseHex("00000001"))));
+      write(socket, frame(0x11, HEX.parseHex("0000000101")));
+      write(socket, frame(0x12, HEX.parseHex("00000001abcd")));
+      write(socket, frame(0x13, HEX.parseHex("00000001")));
+      write(socket, frame(PING, new byte[0]));
+      assertArrayEquals(frame(PONG, new byte[0]), readFrame(socket.getInputStream()));
+    }
+    awaitMetric("meshplane_relay_cluster_frames_dropped", "reason", "ignored", 4);
+    assertEquals(0, counter("meshplane_relay_cluster_frames_dropped", "reason", "malformed"));
   }
 
   // ------------------------------------------------------------ rejected HELLOs
@@ -300,14 +308,6 @@ class FabricListenerTest {
     assertEquals(1, totalRejects(), "exactly one reject counted");
   }
 
-  private static PeerId peerId(byte[] raw) {
-    try {
-      return PeerId.fromBytes(raw);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
   private double totalRejects() {
     double total = 0;
     for (String label : new String[] {"hmac_mismatch", "unsigned_but_required", "signed_but_unsupported",
@@ -318,54 +318,12 @@ class FabricListenerTest {
   }
 
   private double counter(String name, String label, String value) {
-    for (MetricSnapshot snapshot : registry.scrape()) {
-      if (!snapshot.getMetadata().getName().equals(name)) {
-        continue;
-      }
-      for (DataPointSnapshot point : snapshot.getDataPoints()) {
-        if (value.equals(point.getLabels().get(label)) && point instanceof CounterSnapshot.CounterDataPointSnapshot c) {
-          return c.getValue();
-        }
-      }
-    }
-    return 0;
+    return MetricValues.counter(registry, name, label, value);
   }
 
   /** The counter moves on the stream's termination callback, shortly after the socket sees the close. */
   private void awaitMetric(String name, String label, String value, double expected) {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (counter(name, label, value) != expected) {
-      if (System.nanoTime() > end) {
-        fail(name + "{" + label + "=" + value + "} is " + counter(name, label, value) + ", expected " + expected);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
-  }
-
-  private record Delivery(PeerId destination, byte[] message) {
-  }
-
-  private static final class FakePeers implements LocalPeers {
-
-    private final Set<PeerId> local;
-    final BlockingQueue<Delivery> delivered = new LinkedBlockingQueue<>();
-
-    FakePeers(Set<PeerId> local) {
-      this.local = local;
-    }
-
-    @Override
-    public boolean has(PeerId peer) {
-      return local.contains(peer);
-    }
-
-    @Override
-    public boolean deliver(PeerId destination, ByteString transportMessage) {
-      if (!local.contains(destination)) {
-        return false;
-      }
-      delivered.add(new Delivery(destination, transportMessage.toArray()));
-      return true;
-    }
+    Await.until(WAIT, name + "{" + label + "=" + value + "} = " + expected,
+        () -> counter(name, label, value) == expected);
   }
 }

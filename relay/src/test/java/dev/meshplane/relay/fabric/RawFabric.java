@@ -12,19 +12,19 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The fabric wire as a foreign pod sees it, written from relay-fabric.md alone (plain sockets,
- * {@code javax.crypto.Mac}), sharing no code with the project's codec, so the tests that use it
- * cannot share a misreading of the spec with the code they test.
+ * The fabric wire as a foreign pod sees it, written from openzro's relay/server/cluster/frame.go
+ * and messages.go alone (plain sockets, {@code javax.crypto.Mac}), sharing no code with the
+ * project's codec, so the tests that use it cannot share a misreading of the wire with the code
+ * they test.
  */
 public final class RawFabric {
 
   public static final int HELLO = 0x00;
   public static final int PING = 0x20;
 
-  private RawFabric() {
-  }
+  private RawFabric() {}
 
-  /** §2: type, uint16 BE payload length, payload. */
+  /** Type, uint16 BE payload length, payload (WriteFrame). */
   public static byte[] frame(int type, byte[] payload) {
     byte[] out = new byte[3 + payload.length];
     out[0] = (byte) type;
@@ -35,7 +35,7 @@ public final class RawFabric {
   }
 
   /**
-   * §4.1: HELLO v2 frame: version 2, addr_len, address, uint64 BE seconds, hmac_len, then
+   * HELLO v2 frame (EncodeHello): version 2, addr_len, address, uint64 BE seconds, hmac_len, then
    * HMAC-SHA256 over the bytes before hmac_len; signed iff {@code secret} is non-empty.
    */
   public static byte[] hello(String address, long unixSeconds, byte[] secret) {
@@ -76,7 +76,7 @@ public final class RawFabric {
 
   /**
    * The next frame other than PING. A node probes every new stream with one PING to learn whether
-   * the remote is a meshplane node; an openzro pod ignores it (§3), and so does this one.
+   * the remote is a meshplane node; an openzro pod ignores it, and so does this one.
    */
   public static byte[] readFrame(InputStream in) throws IOException {
     while (true) {
@@ -91,7 +91,7 @@ public final class RawFabric {
     return readFrame(socket.getInputStream());
   }
 
-  /** The first frame, which must be a HELLO v2 (§4.1); returns its payload. */
+  /** The first frame, which must be a HELLO v2; returns its payload. */
   public static byte[] readHelloPayload(Socket socket) throws IOException {
     byte[] frame = readAnyFrame(socket);
     assertEquals(HELLO, frame[0], "first frame is HELLO");

@@ -8,7 +8,9 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,15 @@ public final class SignalTestClient implements AutoCloseable {
       Metadata.Key.of(SignalHeaders.PEER_ID, Metadata.ASCII_STRING_MARSHALLER);
   public static final Metadata.Key<String> PEER_REGISTERED =
       Metadata.Key.of(SignalHeaders.PEER_REGISTERED, Metadata.ASCII_STRING_MARSHALLER);
+
+  /** Unary Send, as the Go client calls it; the server needs only the method path, so it lives here. */
+  private static final MethodDescriptor<EncryptedMessage, EncryptedMessage> SEND =
+      MethodDescriptor.<EncryptedMessage, EncryptedMessage>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(MethodDescriptor.generateFullMethodName(SignalHeaders.SERVICE, "Send"))
+          .setRequestMarshaller(ProtoUtils.marshaller(EncryptedMessage.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(EncryptedMessage.getDefaultInstance()))
+          .build();
 
   private final ManagedChannel channel;
 
@@ -45,7 +56,7 @@ public final class SignalTestClient implements AutoCloseable {
   /** Unary Send with a 10 s deadline, as the Go client's first attempt. */
   public EncryptedMessage send(EncryptedMessage message) {
     return ClientCalls.blockingUnaryCall(
-        channel, SignalExchangeMethods.SEND, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), message);
+        channel, SEND, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), message);
   }
 
   /** Opens ConnectStream as peer {@code peerKey}. */
