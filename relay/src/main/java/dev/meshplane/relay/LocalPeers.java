@@ -12,13 +12,13 @@ import org.apache.pekko.util.ByteString;
  */
 public interface LocalPeers {
 
-  /** True if {@code peer} is currently connected to this node (relay-fabric.md §6.2). */
+  /** True if {@code peer} is currently connected to this node (answers WHO_HAS, as openzro relay/server/cluster/locator.go). */
   boolean has(PeerId peer);
 
   /**
    * Writes {@code transportMessage} unchanged, as one relay message, to the connection of
    * {@code destination}, exactly as a message from a peer on this node would be delivered
-   * (relay-fabric.md §7.2 step 4). The peer-ID slot already carries the source; nothing is rewritten.
+   * (as openzro relay/server/cluster_fwd.go). The peer-ID slot already carries the source; nothing is rewritten.
    *
    * @return true if the message was handed to the destination's connection; false if the peer is
    *     not connected here or its connection refused the message (both are silent drops on the wire)

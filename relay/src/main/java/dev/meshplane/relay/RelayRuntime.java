@@ -11,7 +11,7 @@ import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * What every connection of one running relay shares: settings, store, metrics, the token
- * validator, the precomputed AuthResponse (§4.3: computed once at start), the stream and timer
+ * validator, the precomputed AuthResponse (computed once at start), the stream and timer
  * machinery, and the way to other nodes ({@link RemotePeers#NONE} until a fabric is attached).
  */
 record RelayRuntime(

@@ -14,7 +14,7 @@ import org.apache.pekko.util.ByteString;
 public interface RemotePeers {
 
   /**
-   * Sends a transport message to a peer that is not connected here (relay-fabric.md §7.1). The
+   * Sends a transport message to a peer that is not connected here (openzro relay/server/cluster_fwd.go). The
    * message is complete and already rewritten: its peer-ID slot holds the <em>source</em>.
    *
    * @return false when the message was dropped at once because no other node can exist (only
@@ -22,7 +22,7 @@ public interface RemotePeers {
    */
   boolean forward(PeerId destination, ByteString transportMessage);
 
-  /** Completes with true if some other node has {@code peer} connected (§7.3 subscribe path). */
+  /** Completes with true if some other node has {@code peer} connected (the subscribe path of openzro relay/server/cluster_fwd.go). */
   CompletionStage<Boolean> isOnline(PeerId peer);
 
   /** {@code peer}'s last connection to this node ended: tell the nodes that may cache it. */
