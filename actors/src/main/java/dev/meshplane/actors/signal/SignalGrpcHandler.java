@@ -32,9 +32,11 @@ import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.StreamSubscriptionTimeoutTerminationMode;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.AsPublisher;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.reactivestreams.Publisher;
 
 /**
  * The HTTP/2 edge of {@code signalexchange.SignalExchange}.
@@ -142,18 +144,23 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
     }
 
     // The queue is materialized now so the connection actor can accept messages before the
-    // response stream is subscribed; watchTermination sits before preMaterialize so it also fires
+    // response stream is subscribed; watchTermination sits before the publisher so it also fires
     // if the response is never subscribed (the client vanished during registration).
-    Pair<Pair<BoundedSourceQueue<byte[]>, CompletionStage<Done>>, Source<byte[], NotUsed>> outbound =
+    Pair<Pair<BoundedSourceQueue<byte[]>, CompletionStage<Done>>, Publisher<byte[]>> materialized =
         Source.<byte[]>queue(settings.connectionQueueSize())
             .watchTermination(Keep.both())
+            .toMat(Sink.asPublisher(AsPublisher.WITH_FANOUT), Keep.both())
             // The response subscribes only once the session accepted the stream, which can take
             // seconds during a failover: longer than Pekko's default 5 s subscription timeout.
+            // Set on the whole graph: the publisher enforces the timeout, and attributes given to
+            // the source alone (as preMaterialize would take them) never reach it.
             .withAttributes(ActorAttributes.streamSubscriptionTimeout(
                 scala.concurrent.duration.FiniteDuration.fromNanos(
                     settings.attachTimeout().plusSeconds(5).toNanos()),
                 StreamSubscriptionTimeoutTerminationMode.cancel()))
-            .preMaterialize(materializer);
+            .run(materializer);
+    Pair<Pair<BoundedSourceQueue<byte[]>, CompletionStage<Done>>, Source<byte[], NotUsed>> outbound =
+        Pair.create(materialized.first(), Source.fromPublisher(materialized.second()));
     CompletableFuture<Void> registered = new CompletableFuture<>();
     // Completed by the connection before it completes the queue: empty for a normal end, or the
     // status to end with (draining). The queued messages are written first, then the status.
