@@ -6,9 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
@@ -45,9 +44,10 @@ final class ClusterFabricDiscovery {
   private ClusterFabricDiscovery() {
   }
 
-  static AutoCloseable start(ActorSystem<?> system, RelayFabric fabric) {
+  /** Spawns the discovery actor of {@code fabric} under {@code owner}; closing it stops the actor. */
+  static AutoCloseable start(ActorContext<?> owner, RelayFabric fabric) {
     String self = fabric.announceAddress();
-    ActorRef<Command> actor = system.systemActorOf(behavior(fabric, self), actorName(self), Props.empty());
+    ActorRef<Command> actor = owner.spawn(behavior(fabric, self), actorName(self));
     return () -> actor.tell(Stop.INSTANCE);
   }
 
