@@ -137,9 +137,7 @@ public final class MeshplaneNode {
         }
         fabric = Optional.of(started);
       }
-      Optional<SignalServer> signalForJmx = signal;
-      NodeJmx.start(system, signalMetrics, signal, relay, fabric, settings.host(), settings.jmxPort(),
-          () -> signalForJmx.ifPresent(SignalServer::rebalanceNow));
+      NodeJmx.start(system, new NodeJmx.Services(signal, relay, fabric), settings.host(), settings.jmxPort());
       await(PekkoManagement.get(system.classicSystem()).start(), "management endpoint");
       // disabled mode joins itself: a one-member cluster, so sharding works exactly as with N nodes.
       ClusterFormation.join(system, cluster);

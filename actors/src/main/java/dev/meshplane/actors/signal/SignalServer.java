@@ -89,6 +89,10 @@ public final class SignalServer {
     return actors.registry().size();
   }
 
+  public SignalMetrics metrics() {
+    return actors.metrics();
+  }
+
   /** One connection-rebalancing step now, whether or not periodic rebalancing is enabled. */
   public void rebalanceNow() {
     actors.rebalancer().tell(ConnectionRebalancer.RebalanceNow.INSTANCE);

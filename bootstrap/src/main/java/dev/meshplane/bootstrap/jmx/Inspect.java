@@ -71,7 +71,7 @@ public final class Inspect {
   }
 
   /** The tables for every meshplane node whose MBeans {@code connection} can see. */
-  public static String render(MBeanServerConnection connection) throws IOException {
+  private static String render(MBeanServerConnection connection) throws IOException {
     List<ObjectName> clusters = new ArrayList<>(connection.queryNames(pattern("Cluster"), null));
     if (clusters.isEmpty()) {
       return "No " + MBeanRegistrations.DOMAIN + " MBeans found: is this a meshplane node?\n";
