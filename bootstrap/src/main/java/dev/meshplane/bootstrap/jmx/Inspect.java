@@ -16,8 +16,8 @@ import javax.management.remote.JMXConnectorFactory;
 
 /**
  * {@code ./meshplane inspect [HOST:PORT]}: connects to a node's remote JMX port and prints its
- * cluster, sharding and signal state as tables. Needs only the JDK's JMX client; the node must run
- * with {@code MESHPLANE_JMX_PORT} set.
+ * cluster, sharding, signal and relay state as tables. Needs only the JDK's JMX client; the node
+ * must run with {@code MESHPLANE_JMX_PORT} set.
  */
 public final class Inspect {
 
