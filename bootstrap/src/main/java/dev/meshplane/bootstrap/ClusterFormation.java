@@ -73,15 +73,14 @@ final class ClusterFormation {
   }
 
   /** Starts joining: at once for a single node, through Cluster Bootstrap otherwise. */
-  static void join(ActorSystem<?> system, ClusterSettings cluster) {
+  static void join(ActorSystem<Guardian.Command> system, ClusterSettings cluster) {
     if (cluster.mode() == ClusterMode.DISABLED) {
       Cluster self = Cluster.get(system);
       self.manager().tell(Join.create(self.selfMember().address()));
       return;
     }
     warnAboutSize(cluster);
-    system.systemActorOf(ClusterSizeWarning.create(cluster.splitBrainStrategy()), "cluster-size-warning",
-        org.apache.pekko.actor.typed.Props.empty());
+    system.tell(new Guardian.StartClusterSizeWarning(cluster.splitBrainStrategy()));
     log.info("Forming or joining a cluster through {} discovery", cluster.discovery().configValue());
     ClusterBootstrap.get(system.classicSystem()).start();
   }

@@ -1,6 +1,7 @@
 package dev.meshplane.bootstrap;
 
 import com.typesafe.config.Config;
+import dev.meshplane.actors.signal.SignalActors;
 import dev.meshplane.actors.signal.SignalMetrics;
 import dev.meshplane.actors.signal.SignalServer;
 import dev.meshplane.actors.signal.SignalSettings;
@@ -21,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
@@ -34,7 +37,7 @@ public final class MeshplaneNode {
   private static final Logger log = LoggerFactory.getLogger(MeshplaneNode.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-  private final ActorSystem<Void> system;
+  private final ActorSystem<Guardian.Command> system;
   private final NodeSettings settings;
   private final PrometheusRegistry registry;
   private final MetricsEndpoint metrics;
@@ -44,7 +47,7 @@ public final class MeshplaneNode {
   private final Optional<RelayFabric> fabric;
 
   private MeshplaneNode(
-      ActorSystem<Void> system,
+      ActorSystem<Guardian.Command> system,
       NodeSettings settings,
       PrometheusRegistry registry,
       MetricsEndpoint metrics,
@@ -79,7 +82,7 @@ public final class MeshplaneNode {
     Optional<RelaySettings> relaySettings = all.relay().map(LabRelaySecret::fillIn);
     Optional<FabricSettings> fabricSettings = all.fabric();
 
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "meshplane",
+    ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(), "meshplane",
         NodeConfig.pekkoOverlay(settings)
             .withFallback(ClusterFormation.pekkoOverlay(cluster, settings))
             .withFallback(config));
@@ -92,8 +95,10 @@ public final class MeshplaneNode {
       Optional<SignalMetrics> signalMetrics = signalSettings.map(s -> new SignalMetrics(registry));
       Optional<SignalServer> signal = Optional.empty();
       if (signalSettings.isPresent()) {
-        signal = Optional.of(await(SignalServer.start(
-            system, settings.bindHost(), signalSettings.get(), signalMetrics.get()), "signal listener"));
+        SignalActors signalActors = ask(system,
+            replyTo -> new Guardian.StartSignalActors(signalSettings.get(), signalMetrics.get(), replyTo),
+            "signal actors");
+        signal = Optional.of(await(SignalServer.start(system, settings.bindHost(), signalActors), "signal listener"));
       }
       Optional<RelayServer> relay = Optional.empty();
       if (relaySettings.isPresent()) {
@@ -108,13 +113,12 @@ public final class MeshplaneNode {
             "relay fabric listener");
         server.useRemotePeers(started);
         if (settings.clusterMode() == ClusterMode.EMBEDDED) {
-          started.discoverFromCluster();
+          MeshplaneNode.<Done>ask(system, replyTo -> new Guardian.StartFabricDiscovery(started, replyTo),
+              "relay fabric discovery");
         }
         fabric = Optional.of(started);
       }
-      Optional<SignalServer> signalForJmx = signal;
-      NodeJmx.start(system, signalMetrics, signal, relay, fabric, settings.host(), settings.jmxPort(),
-          () -> signalForJmx.ifPresent(SignalServer::rebalanceNow));
+      NodeJmx.start(system, new NodeJmx.Services(signal, relay, fabric), settings.host(), settings.jmxPort());
       await(PekkoManagement.get(system.classicSystem()).start(), "management endpoint");
       // disabled mode joins itself: a one-member cluster, so sharding works exactly as with N nodes.
       ClusterFormation.join(system, cluster);
@@ -159,6 +163,12 @@ public final class MeshplaneNode {
     });
   }
 
+  /** Asks the guardian to start {@code what} and waits for its answer. */
+  private static <T> T ask(
+      ActorSystem<Guardian.Command> guardian, Function<ActorRef<T>, Guardian.Command> request, String what) {
+    return await(AskPattern.ask(guardian, request, START_TIMEOUT, guardian.scheduler()), what);
+  }
+
   private static <T> T await(CompletionStage<T> stage, String what) {
     try {
       return stage.toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -185,7 +195,7 @@ public final class MeshplaneNode {
     }
   }
 
-  public ActorSystem<Void> system() {
+  public ActorSystem<?> system() {
     return system;
   }
 

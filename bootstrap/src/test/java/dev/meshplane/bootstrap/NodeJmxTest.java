@@ -16,8 +16,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import javax.management.MBeanServer;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -32,21 +35,43 @@ import org.junit.jupiter.api.Test;
 class NodeJmxTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final MBeanServer PLATFORM = ManagementFactory.getPlatformMBeanServer();
+  private static final NodeJmx.Services NO_SERVICES =
+      new NodeJmx.Services(Optional.empty(), Optional.empty(), Optional.empty());
+
+  /** A started {@link NodeJmx} and the names its MBeans got, by type. */
+  private record Started(NodeJmx jmx, Map<String, ObjectName> names) {}
+
+  /**
+   * Starts a {@link NodeJmx} and finds its MBeans as the {@code dev.meshplane} names that were not
+   * registered before (the node under test registered its own already).
+   */
+  private static Started startJmx(MeshplaneNode node, NodeJmx.Services services, OptionalInt jmxPort)
+      throws Exception {
+    ObjectName meshplane = new ObjectName("dev.meshplane:*");
+    Set<ObjectName> before = PLATFORM.queryNames(meshplane, null);
+    NodeJmx jmx = NodeJmx.start(node.system(), services, "127.0.0.1", jmxPort);
+    Map<String, ObjectName> names = new TreeMap<>();
+    for (ObjectName name : PLATFORM.queryNames(meshplane, null)) {
+      if (!before.contains(name)) {
+        names.put(name.getKeyProperty("type"), name);
+      }
+    }
+    return new Started(jmx, names);
+  }
 
   @Test
   void clusterShardingAndSignalAreReadableOverRemoteJmx() throws Exception {
     MeshplaneNode node = TestNodes.start(Map.of());
-    NodeJmx jmx = null;
+    Started started = null;
     try {
       int jmxPort = TestNodes.freePort();
-      jmx = NodeJmx.start(node.system(), Optional.of(node.signalMetrics()), node.signal(), Optional.empty(),
-          Optional.empty(), "127.0.0.1", OptionalInt.of(jmxPort), () -> {});
-      ObjectName cluster = jmx.objectNames().get(0);
-      ObjectName sharding = jmx.objectNames().get(1);
-      ObjectName signal = jmx.objectNames().get(2);
-      assertEquals("Cluster", cluster.getKeyProperty("type"));
-      assertEquals("Sharding", sharding.getKeyProperty("type"));
-      assertEquals("Signal", signal.getKeyProperty("type"));
+      started = startJmx(node, new NodeJmx.Services(node.signal(), Optional.empty(), Optional.empty()),
+          OptionalInt.of(jmxPort));
+      assertEquals(Set.of("Cluster", "Sharding", "Signal"), started.names().keySet());
+      ObjectName cluster = started.names().get("Cluster");
+      ObjectName sharding = started.names().get("Sharding");
+      ObjectName signal = started.names().get("Signal");
 
       // The short form jconsole builds from "host:port".
       JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
@@ -96,49 +121,46 @@ class NodeJmxTest {
         assertEquals("rebalancing step requested: streams above the cluster mean are asked to reconnect", mbeans.invoke(sharding, "rebalance", null, null));
       }
     } finally {
-      if (jmx != null) {
-        jmx.close();
+      if (started != null) {
+        started.jmx().close();
       }
       node.shutdown();
     }
-    for (ObjectName name : jmx.objectNames()) {
-      assertFalse(ManagementFactory.getPlatformMBeanServer().isRegistered(name), name + " unregistered");
+    for (ObjectName name : started.names().values()) {
+      assertFalse(PLATFORM.isRegistered(name), name + " unregistered");
     }
   }
 
   @Test
   void aSecondNodeInTheSameJvmGetsSuffixedNamesAndClosingFreesThePort() throws Exception {
     MeshplaneNode node = TestNodes.start(Map.of());
-    NodeJmx first = null;
-    NodeJmx second = null;
+    Started first = null;
+    Started second = null;
     try {
       int jmxPort = TestNodes.freePort();
-      first = NodeJmx.start(node.system(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-          "127.0.0.1", OptionalInt.of(jmxPort), NodeJmx.NO_REBALANCE);
-      second = NodeJmx.start(node.system(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-          "127.0.0.1", OptionalInt.empty(), NodeJmx.NO_REBALANCE);
-      ObjectName firstSharding = first.objectNames().get(1);
-      ObjectName secondSharding = second.objectNames().get(1);
+      first = startJmx(node, NO_SERVICES, OptionalInt.of(jmxPort));
+      second = startJmx(node, NO_SERVICES, OptionalInt.empty());
+      ObjectName firstSharding = first.names().get("Sharding");
+      ObjectName secondSharding = second.names().get("Sharding");
       assertNotEquals(firstSharding, secondSharding);
-      assertEquals(2, first.objectNames().size(), "no Signal MBean without signal: " + first.objectNames());
+      assertEquals(Set.of("Cluster", "Sharding"), first.names().keySet(), "no Signal MBean without signal");
       int remotingPort = node.system().address().getPort().orElseThrow();
       assertTrue(secondSharding.toString().contains("port=" + remotingPort), secondSharding.toString());
 
-      assertEquals("rebalancing is not enabled on this node", ManagementFactory.getPlatformMBeanServer()
-          .invoke(secondSharding, "rebalance", null, null));
+      assertEquals("rebalancing is not enabled on this node", PLATFORM.invoke(secondSharding, "rebalance", null, null));
 
       String report = Inspect.inspect("127.0.0.1:" + jmxPort);
       assertTrue(Pattern.compile("(?m)^Node ").matcher(report).results().count() >= 2, report);
       assertTrue(report.contains("(not running on this node)"), report);
 
-      first.close();
+      first.jmx().close();
       assertThrows(IOException.class, () -> Inspect.inspect("127.0.0.1:" + jmxPort));
     } finally {
       if (second != null) {
-        second.close();
+        second.jmx().close();
       }
       if (first != null) {
-        first.close();
+        first.jmx().close();
       }
       node.shutdown();
     }

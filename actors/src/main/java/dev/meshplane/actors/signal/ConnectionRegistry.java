@@ -8,7 +8,7 @@ import org.apache.pekko.actor.typed.ActorRef;
  * The signal streams open on this node. Shutdown drains them; membership changes and a periodic
  * tick re-attach them, so sessions that moved find their streams again.
  * A concurrent set rather than an actor because it is read from the shutdown hook and from
- * metrics, and every writer is the connection actor itself.
+ * metrics; its one writer is {@link SignalConnections}, the connections' parent.
  */
 public final class ConnectionRegistry {
 

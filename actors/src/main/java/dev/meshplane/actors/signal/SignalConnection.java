@@ -4,24 +4,22 @@ import dev.meshplane.actors.CborSerializable;
 import dev.meshplane.actors.signal.SignalMetrics.DropReason;
 import io.grpc.Status;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
-import org.apache.pekko.grpc.GrpcServiceException;
-import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
 
 /**
  * Owns one ConnectStream response stream on this node. Its ref is what a {@link PeerSession}
  * delivers to, so delivery works the same whether the session lives here or on another node.
+ * {@link SignalConnections} spawns one per call and the call's edge hears how the registration
+ * ended ({@link Registration}).
  *
  * <p>Messages go into a bounded queue that never blocks: a client that stops reading loses
  * messages (counted) rather than stalling its session and every sender behind it.
@@ -29,7 +27,7 @@ import org.apache.pekko.stream.QueueOfferResult;
 public final class SignalConnection extends AbstractBehavior<SignalConnection.Command> {
 
   public sealed interface Command extends CborSerializable
-      permits Attached, Push, Replaced, Drain, Detached, StreamTerminated, Reattach, AttachTimedOut, DrainTimedOut,
+      permits Attached, Push, Replaced, Drain, Detached, Reattach, StreamTerminated, AttachTimedOut, DrainTimedOut,
           RetryAttach {}
 
   /** The session accepted this stream; from now on the peer counts as connected. */
@@ -51,25 +49,6 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
     INSTANCE
   }
 
-  private enum DrainTimedOut implements Command {
-    INSTANCE
-  }
-
-  private enum RetryAttach implements Command {
-    INSTANCE
-  }
-
-  /**
-   * Until the session answers, Attach is sent again this often: the first one may have gone to a
-   * node that just died, and its shard answers again only after it is restarted elsewhere.
-   */
-  private static final Duration ATTACH_RETRY = Duration.ofSeconds(1);
-
-  /** The response stream ended (client went away, or the stream was completed here). */
-  public enum StreamTerminated implements Command {
-    INSTANCE
-  }
-
   /**
    * Attach again: the session may have moved (node lost, shard rebalanced) and started fresh
    * without knowing this stream. Harmless when it did not move.
@@ -78,64 +57,84 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
     INSTANCE
   }
 
+  /** The response stream ended (client went away, or the stream was completed here). */
+  private enum StreamTerminated implements Command {
+    INSTANCE
+  }
+
   private enum AttachTimedOut implements Command {
     INSTANCE
   }
 
-  public static Behavior<Command> create(
-      String peerKey,
-      BoundedSourceQueue<byte[]> queue,
-      EntityRef<PeerSession.Command> session,
-      CompletableFuture<Void> registered,
-      CompletableFuture<Optional<Throwable>> ending,
-      SignalSettings settings,
-      SignalMetrics metrics,
-      ConnectionRegistry registry) {
-    return Behaviors.setup(
-        ctx -> Behaviors.withTimers(
-            timers -> new SignalConnection(
-                ctx, timers, peerKey, queue, session, registered, ending, settings, metrics, registry)));
+  private enum DrainTimedOut implements Command {
+    INSTANCE
   }
 
-  private final String peerKey;
-  private final BoundedSourceQueue<byte[]> queue;
-  private final EntityRef<PeerSession.Command> session;
-  private final CompletableFuture<Void> registered;
-  private final SignalMetrics metrics;
-  private final ConnectionRegistry registry;
-  private final long openedAtNanos = System.nanoTime();
-  private final TimerScheduler<Command> timers;
-  private final CompletableFuture<Optional<Throwable>> ending;
-  private boolean attached;
-  private String drainReason;
+  private enum RetryAttach implements Command {
+    INSTANCE
+  }
+
+  /** How the registration of a stream ended: the edge answers the call only once it knows. */
+  public sealed interface Registration permits Registered, RegistrationFailed {}
+
+  /** The session accepted the stream: the edge sends the response headers and then the messages. */
+  public enum Registered implements Registration {
+    INSTANCE
+  }
+
+  /** The stream could not register; the edge ends the call with {@code status}. */
+  public record RegistrationFailed(Status status) implements Registration {}
+
+  /** What every connection of a node shares. */
+  public record Shared(Duration attachTimeout, SignalMetrics metrics) {}
+
+  /**
+   * Until the session answers, Attach is sent again this often: the first one may have gone to a
+   * node that just died, and its shard answers again only after it is restarted elsewhere.
+   */
+  private static final Duration ATTACH_RETRY = Duration.ofSeconds(1);
 
   /** How long a draining stream waits for its session's confirmation before ending anyway. */
   private static final Duration DRAIN_CONFIRM_TIMEOUT = Duration.ofSeconds(2);
 
+  /**
+   * @param open the call: peer key, response stream, and who hears how the registration ended
+   * @param session the peer's session (through sharding in production)
+   */
+  public static Behavior<Command> create(
+      SignalConnections.Open open, RecipientRef<PeerSession.Command> session, Shared shared) {
+    return Behaviors.setup(
+        ctx -> Behaviors.withTimers(timers -> new SignalConnection(ctx, timers, open, session, shared)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final String peerKey;
+  private final ResponseStream stream;
+  private final ActorRef<Registration> registration;
+  private final RecipientRef<PeerSession.Command> session;
+  private final SignalMetrics metrics;
+  private final long openedAtNanos = System.nanoTime();
+  private boolean attached;
+  private boolean registrationAnswered;
+  private String drainReason;
+
   private SignalConnection(
       ActorContext<Command> ctx,
       TimerScheduler<Command> timers,
-      String peerKey,
-      BoundedSourceQueue<byte[]> queue,
-      EntityRef<PeerSession.Command> session,
-      CompletableFuture<Void> registered,
-      CompletableFuture<Optional<Throwable>> ending,
-      SignalSettings settings,
-      SignalMetrics metrics,
-      ConnectionRegistry registry) {
+      SignalConnections.Open open,
+      RecipientRef<PeerSession.Command> session,
+      Shared shared) {
     super(ctx);
     this.timers = timers;
-    this.ending = ending;
-    this.peerKey = peerKey;
-    this.queue = queue;
+    this.peerKey = open.peerKey();
+    this.stream = open.stream();
+    this.registration = open.replyTo();
     this.session = session;
-    this.registered = registered;
-    this.metrics = metrics;
-    this.registry = registry;
-    registry.add(ctx.getSelf());
-    session.tell(new PeerSession.Attach(ctx.getSelf()));
-    timers.startSingleTimer(AttachTimedOut.INSTANCE, settings.attachTimeout());
+    this.metrics = shared.metrics();
+    ctx.pipeToSelf(stream.terminated(), (done, failure) -> StreamTerminated.INSTANCE);
+    timers.startSingleTimer(AttachTimedOut.INSTANCE, shared.attachTimeout());
     timers.startTimerWithFixedDelay(RetryAttach.INSTANCE, ATTACH_RETRY);
+    session.tell(new PeerSession.Attach(ctx.getSelf()));
   }
 
   @Override
@@ -160,14 +159,14 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
       attached = true;
       timers.cancel(RetryAttach.INSTANCE);
       metrics.streamAttached((System.nanoTime() - openedAtNanos) / 1e6);
-      registered.complete(null);
+      answerRegistration(Registered.INSTANCE);
     }
     // Later Attached replies come from sessions re-created after a shard moved: nothing to do.
     return this;
   }
 
   private Behavior<Command> onPush(Push push) {
-    QueueOfferResult result = queue.offer(push.message());
+    QueueOfferResult result = stream.offer(push.message());
     if (result == QueueOfferResult.enqueued()) {
       metrics.forwarded();
     } else if (result == QueueOfferResult.dropped()) {
@@ -179,8 +178,7 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   }
 
   private Behavior<Command> onReplaced() {
-    ending.complete(Optional.empty());
-    queue.complete();
+    stream.complete();
     return Behaviors.stopped();
   }
 
@@ -193,8 +191,8 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   private Behavior<Command> onDrain(Drain drain) {
     if (drainReason == null) {
       drainReason = drain.reason();
-      session.tell(new PeerSession.Detach(getContext().getSelf(), true));
       timers.startSingleTimer(DrainTimedOut.INSTANCE, DRAIN_CONFIRM_TIMEOUT);
+      session.tell(new PeerSession.Detach(getContext().getSelf(), true));
     }
     return this;
   }
@@ -209,8 +207,7 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
   }
 
   private Behavior<Command> finishDrain() {
-    ending.complete(Optional.of(new GrpcServiceException(Status.UNAVAILABLE.withDescription(drainReason))));
-    queue.complete();
+    stream.fail(Status.UNAVAILABLE.withDescription(drainReason));
     return Behaviors.stopped();
   }
 
@@ -229,23 +226,28 @@ public final class SignalConnection extends AbstractBehavior<SignalConnection.Co
       return this;
     }
     metrics.registrationFailed("failed_registration");
-    registered.completeExceptionally(
-        new GrpcServiceException(Status.INTERNAL.withDescription("error while registering message listener")));
-    ending.complete(Optional.empty());
-    queue.complete();
+    answerRegistration(new RegistrationFailed(
+        Status.INTERNAL.withDescription("error while registering message listener")));
+    stream.complete();
     return Behaviors.stopped();
   }
 
   private Behavior<Command> onPostStop() {
-    ending.complete(Optional.empty());
-    registry.remove(getContext().getSelf());
     if (attached) {
       metrics.streamEnded((System.nanoTime() - openedAtNanos) / 1e9);
-    } else if (!registered.isDone()) {
-      registered.completeExceptionally(
-          new GrpcServiceException(Status.UNAVAILABLE.withDescription("stream closed before registration")));
+    } else {
+      answerRegistration(new RegistrationFailed(
+          Status.UNAVAILABLE.withDescription("stream closed before registration")));
     }
     getContext().getLog().debug("Signal stream of peer [{}] ended", peerKey);
     return this;
+  }
+
+  /** The edge waits for exactly one answer; later ones would go nowhere. */
+  private void answerRegistration(Registration answer) {
+    if (!registrationAnswered) {
+      registrationAnswered = true;
+      registration.tell(answer);
+    }
   }
 }

@@ -4,20 +4,17 @@ import dev.meshplane.actors.signal.SignalCodecs.InboundMessage;
 import dev.meshplane.actors.signal.SignalMetrics.DropReason;
 import dev.meshplane.protocol.signal.SignalHeaders;
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import org.apache.pekko.Done;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.grpc.GrpcProtocol;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.apache.pekko.grpc.javadsl.GrpcExceptionHandler;
@@ -27,14 +24,8 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.ActorAttributes;
-import org.apache.pekko.stream.BoundedSourceQueue;
-import org.apache.pekko.stream.StreamSubscriptionTimeoutTerminationMode;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * The HTTP/2 edge of {@code signalexchange.SignalExchange}.
@@ -48,30 +39,29 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
 
   private static final String GRPC_ACCEPT_ENCODING = "grpc-accept-encoding";
 
+  /**
+   * Added to attach-timeout for the two waits that must outlast it: the response's subscription
+   * and the ask for the registration. The connection itself answers within attach-timeout.
+   */
+  private static final Duration BEYOND_ATTACH_TIMEOUT = Duration.ofSeconds(5);
+
   private final ActorSystem<?> system;
-  private final ClusterSharding sharding;
   private final ActorRef<ShardingEnvelope<PeerSession.Command>> sessions;
+  private final ActorRef<SignalConnections.Command> connections;
   private final AcknowledgedDelivery deliveries;
   private final SignalSettings settings;
   private final SignalMetrics metrics;
-  private final ConnectionRegistry registry;
   private final Materializer materializer;
-  private final AtomicLong connectionIds = new AtomicLong();
   private final AtomicBoolean draining = new AtomicBoolean();
 
-  public SignalGrpcHandler(
-      ActorSystem<?> system,
-      ActorRef<ShardingEnvelope<PeerSession.Command>> sessions,
-      SignalSettings settings,
-      SignalMetrics metrics,
-      ConnectionRegistry registry) {
+  SignalGrpcHandler(ActorSystem<?> system, SignalActors actors) {
     this.system = system;
-    this.sharding = ClusterSharding.get(system);
-    this.sessions = sessions;
-    this.deliveries = new AcknowledgedDelivery(system, sessions, settings.sendAttemptTimeout(), settings.sendRetryBudget());
-    this.settings = settings;
-    this.metrics = metrics;
-    this.registry = registry;
+    this.sessions = actors.sessions();
+    this.connections = actors.connections();
+    this.settings = actors.settings();
+    this.metrics = actors.metrics();
+    this.deliveries = new AcknowledgedDelivery(
+        system, sessions, settings.sendAttemptTimeout(), settings.sendRetryBudget());
     this.materializer = Materializer.matFromSystem(system);
   }
 
@@ -141,49 +131,22 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
           error(Status.UNAVAILABLE.withDescription("node is shutting down"), writer));
     }
 
-    // The queue is materialized now so the connection actor can accept messages before the
-    // response stream is subscribed; watchTermination sits before preMaterialize so it also fires
-    // if the response is never subscribed (the client vanished during registration).
-    Pair<Pair<BoundedSourceQueue<byte[]>, CompletionStage<Done>>, Source<byte[], NotUsed>> outbound =
-        Source.<byte[]>queue(settings.connectionQueueSize())
-            .watchTermination(Keep.both())
-            // The response subscribes only once the session accepted the stream, which can take
-            // seconds during a failover: longer than Pekko's default 5 s subscription timeout.
-            .withAttributes(ActorAttributes.streamSubscriptionTimeout(
-                scala.concurrent.duration.FiniteDuration.fromNanos(
-                    settings.attachTimeout().plusSeconds(5).toNanos()),
-                StreamSubscriptionTimeoutTerminationMode.cancel()))
-            .preMaterialize(materializer);
-    CompletableFuture<Void> registered = new CompletableFuture<>();
-    // Completed by the connection before it completes the queue: empty for a normal end, or the
-    // status to end with (draining). The queued messages are written first, then the status.
-    CompletableFuture<Optional<Throwable>> ending = new CompletableFuture<>();
-    ActorRef<SignalConnection.Command> connection =
-        system.systemActorOf(
-            SignalConnection.create(
-                peerKey,
-                outbound.first().first(),
-                sharding.entityRefFor(PeerSession.TYPE_KEY, peerKey),
-                registered,
-                ending,
-                settings,
-                metrics,
-                registry),
-            "signal-connection-" + connectionIds.incrementAndGet(),
-            Props.empty());
-    outbound.first().second().whenComplete((done, failure) -> connection.tell(SignalConnection.StreamTerminated.INSTANCE));
+    Duration wait = settings.attachTimeout().plus(BEYOND_ATTACH_TIMEOUT);
+    ResponseStream stream = ResponseStream.open(settings.connectionQueueSize(), wait, materializer);
+
+    CompletionStage<SignalConnection.Registration> registration = AskPattern.ask(
+        connections, replyTo -> new SignalConnections.Open(peerKey, stream, replyTo), wait, system.scheduler());
 
     // openzro never reads the client's side of the stream; meshplane routes what it writes.
     GrpcMarshalling.unmarshalStream(request.entity(), SignalCodecs.INBOUND, materializer, reader)
         .thenAccept(in -> in.runWith(Sink.foreach(this::routeOrCount), materializer));
 
-    Source<byte[], NotUsed> responses = outbound.second().concat(
-        Source.completionStage(ending).flatMapConcat(
-            status -> status.isPresent() ? Source.<byte[]>failed(status.get()) : Source.<byte[]>empty()));
-    return registered
-        .thenApply(ignored -> GrpcMarshalling.marshalStream(
-                responses, SignalCodecs.OUTBOUND, writer, system, GrpcExceptionHandler.defaultMapper())
-            .addHeader(RawHeader.create(SignalHeaders.PEER_REGISTERED, SignalHeaders.PEER_REGISTERED_VALUE)))
+    return registration
+        .thenApply(answer -> answer instanceof SignalConnection.RegistrationFailed failed
+            ? error(failed.status(), writer)
+            : GrpcMarshalling.marshalStream(
+                    stream.responses(), SignalCodecs.OUTBOUND, writer, system, GrpcExceptionHandler.defaultMapper())
+                .addHeader(RawHeader.create(SignalHeaders.PEER_REGISTERED, SignalHeaders.PEER_REGISTERED_VALUE)))
         .exceptionally(e -> error(e, writer));
   }
 

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
@@ -20,45 +19,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The signal service of one node: the sharded {@link PeerSession} type, the gRPC listener, and its
- * part in coordinated shutdown (refuse new streams, end open ones with UNAVAILABLE, close).
+ * The signal listener of one node: the gRPC endpoint in front of the node's {@link SignalActors},
+ * and its part in coordinated shutdown (refuse new streams, end open ones with UNAVAILABLE, close).
  */
 public final class SignalServer {
 
   private static final Logger log = LoggerFactory.getLogger(SignalServer.class);
 
   private final ActorSystem<?> system;
-  private final SignalSettings settings;
+  private final SignalActors actors;
   private final SignalGrpcHandler handler;
-  private final ConnectionRegistry registry;
   private final ServerBinding binding;
-  private final ActorRef<ConnectionRebalancer.Command> rebalancer;
 
-  private SignalServer(
-      ActorSystem<?> system,
-      SignalSettings settings,
-      SignalGrpcHandler handler,
-      ConnectionRegistry registry,
-      ServerBinding binding,
-      ActorRef<ConnectionRebalancer.Command> rebalancer) {
+  private SignalServer(ActorSystem<?> system, SignalActors actors, SignalGrpcHandler handler, ServerBinding binding) {
     this.system = system;
-    this.rebalancer = rebalancer;
-    this.settings = settings;
+    this.actors = actors;
     this.handler = handler;
-    this.registry = registry;
     this.binding = binding;
   }
 
-  public static CompletionStage<SignalServer> start(
-      ActorSystem<?> system, String bindHost, SignalSettings settings, SignalMetrics metrics) {
-    var sessions = PeerSession.initSharding(system, settings, metrics);
-    ConnectionRegistry registry = new ConnectionRegistry();
-    system.systemActorOf(SessionReattacher.create(registry, settings.reattachInterval()), "signal-session-reattacher",
-        org.apache.pekko.actor.typed.Props.empty());
-    ActorRef<ConnectionRebalancer.Command> rebalancer = system.systemActorOf(
-        ConnectionRebalancer.create(registry, settings.rebalance()), "signal-connection-rebalancer",
-        org.apache.pekko.actor.typed.Props.empty());
-    SignalGrpcHandler handler = new SignalGrpcHandler(system, sessions, settings, metrics, registry);
+  /** Binds the signal port on {@code bindHost} and serves the calls through {@code actors}. */
+  public static CompletionStage<SignalServer> start(ActorSystem<?> system, String bindHost, SignalActors actors) {
+    SignalSettings settings = actors.settings();
+    SignalGrpcHandler handler = new SignalGrpcHandler(system, actors);
 
     ServerBuilder builder =
         Http.get(system).newServerAt(bindHost, settings.port()).withSettings(serverSettings(system, settings));
@@ -71,7 +54,7 @@ public final class SignalServer {
         .thenApply(binding -> {
           log.info("Signal service listening on [{}] ({})", binding.localAddress(),
               settings.tlsEnabled() ? "TLS" : "plaintext");
-          SignalServer server = new SignalServer(system, settings, handler, registry, binding, rebalancer);
+          SignalServer server = new SignalServer(system, actors, handler, binding);
           server.registerShutdownTasks();
           return server;
         });
@@ -103,23 +86,27 @@ public final class SignalServer {
   }
 
   public int openStreams() {
-    return registry.size();
+    return actors.registry().size();
+  }
+
+  public SignalMetrics metrics() {
+    return actors.metrics();
   }
 
   /** One connection-rebalancing step now, whether or not periodic rebalancing is enabled. */
   public void rebalanceNow() {
-    rebalancer.tell(ConnectionRebalancer.RebalanceNow.INSTANCE);
+    actors.rebalancer().tell(ConnectionRebalancer.RebalanceNow.INSTANCE);
   }
 
   /** Ends every open stream with UNAVAILABLE and waits (bounded) until they are gone. */
   public CompletionStage<Done> drainStreams(String reason) {
     handler.startDraining();
-    registry.drainAll(reason);
-    return awaitNoStreams(System.nanoTime() + settings.drainTimeout().toNanos());
+    actors.registry().drainAll(reason);
+    return awaitNoStreams(System.nanoTime() + actors.settings().drainTimeout().toNanos());
   }
 
   private CompletionStage<Done> awaitNoStreams(long deadlineNanos) {
-    if (registry.size() == 0 || System.nanoTime() - deadlineNanos > 0) {
+    if (actors.registry().size() == 0 || System.nanoTime() - deadlineNanos > 0) {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
     return Patterns.after(Duration.ofMillis(20), system.classicSystem().scheduler(),
@@ -133,9 +120,9 @@ public final class SignalServer {
       return binding.unbind();
     });
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "signal-drain-streams", () -> {
-      log.info("Ending {} signal streams with UNAVAILABLE so clients reconnect elsewhere", registry.size());
+      log.info("Ending {} signal streams with UNAVAILABLE so clients reconnect elsewhere", actors.registry().size());
       return drainStreams("node is shutting down")
-          .thenCompose(done -> binding.terminate(settings.drainTimeout()))
+          .thenCompose(done -> binding.terminate(actors.settings().drainTimeout()))
           .thenApply(terminated -> Done.getInstance());
     });
   }

@@ -16,8 +16,8 @@ import javax.management.remote.JMXConnectorFactory;
 
 /**
  * {@code ./meshplane inspect [HOST:PORT]}: connects to a node's remote JMX port and prints its
- * cluster, sharding and signal state as tables. Needs only the JDK's JMX client; the node must run
- * with {@code MESHPLANE_JMX_PORT} set.
+ * cluster, sharding, signal and relay state as tables. Needs only the JDK's JMX client; the node
+ * must run with {@code MESHPLANE_JMX_PORT} set.
  */
 public final class Inspect {
 
@@ -71,7 +71,7 @@ public final class Inspect {
   }
 
   /** The tables for every meshplane node whose MBeans {@code connection} can see. */
-  public static String render(MBeanServerConnection connection) throws IOException {
+  private static String render(MBeanServerConnection connection) throws IOException {
     List<ObjectName> clusters = new ArrayList<>(connection.queryNames(pattern("Cluster"), null));
     if (clusters.isEmpty()) {
       return "No " + MBeanRegistrations.DOMAIN + " MBeans found: is this a meshplane node?\n";

@@ -55,10 +55,6 @@ final class MBeanRegistrations {
     return new MBeanRegistrations(server, registered);
   }
 
-  List<ObjectName> names() {
-    return names;
-  }
-
   /** Unregisters this node's MBeans; ones already gone are skipped, so calling twice is harmless. */
   void unregisterAll() {
     for (ObjectName name : names) {

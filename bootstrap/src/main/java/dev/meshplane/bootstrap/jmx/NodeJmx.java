@@ -1,20 +1,16 @@
 package dev.meshplane.bootstrap.jmx;
 
-import dev.meshplane.actors.signal.SignalMetrics;
 import dev.meshplane.actors.signal.SignalServer;
 import dev.meshplane.relay.RelayServer;
 import dev.meshplane.relay.fabric.RelayFabric;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import javax.management.remote.JMXServiceURL;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -30,8 +26,8 @@ import org.apache.pekko.cluster.typed.Cluster;
  */
 public final class NodeJmx implements AutoCloseable {
 
-  /** Pass as {@code rebalance} when this node cannot rebalance; the operation then says so. */
-  public static final Runnable NO_REBALANCE = () -> {};
+  /** What the MBeans report on; a service this node does not run is empty. */
+  public record Services(Optional<SignalServer> signal, Optional<RelayServer> relay, Optional<RelayFabric> fabric) {}
 
   private final MBeanRegistrations registrations;
   private final Optional<RemoteJmxServer> remote;
@@ -44,33 +40,19 @@ public final class NodeJmx implements AutoCloseable {
 
   /**
    * Registers the node's MBeans and, if {@code jmxPort} is present, serves remote JMX on
-   * {@code host:jmxPort}.
+   * {@code host:jmxPort}. The Sharding MBean's {@code rebalance} operation rebalances signal
+   * streams, so it is available only on nodes that run signal.
    *
-   * @param signalMetrics present on nodes running signal; without it no Signal MBean is registered
-   * @param signal the signal listener, for the count of open streams
-   * @param relay present on nodes running the relay; without it no Relay MBean is registered
-   * @param fabric the relay fabric, present when this relay node forwards to others
    * @param host address the remote connector binds to and advertises
-   * @param rebalance run by the Sharding MBean's {@code rebalance} operation; {@link #NO_REBALANCE}
-   *     (or null) when rebalancing is not available
    * @throws IllegalStateException when the MBeans cannot be registered or the port cannot be bound
    */
-  public static NodeJmx start(
-      ActorSystem<?> system,
-      Optional<SignalMetrics> signalMetrics,
-      Optional<SignalServer> signal,
-      Optional<RelayServer> relay,
-      Optional<RelayFabric> fabric,
-      String host,
-      OptionalInt jmxPort,
-      Runnable rebalance) {
+  public static NodeJmx start(ActorSystem<?> system, Services services, String host, OptionalInt jmxPort) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     Map<String, Object> beans = new LinkedHashMap<>();
     beans.put("Cluster", new ClusterView(system));
-    beans.put("Sharding", new ShardingView(system,
-        rebalance == null || rebalance == NO_REBALANCE ? Optional.empty() : Optional.of(rebalance)));
-    signalMetrics.ifPresent(metrics -> beans.put("Signal", new SignalView(metrics, signal)));
-    relay.ifPresent(relayServer -> beans.put("Relay", new RelayView(relayServer, fabric)));
+    beans.put("Sharding", new ShardingView(system, services.signal().map(signal -> signal::rebalanceNow)));
+    services.signal().ifPresent(signal -> beans.put("Signal", new SignalView(signal)));
+    services.relay().ifPresent(relay -> beans.put("Relay", new RelayView(relay, services.fabric())));
 
     int remotingPort = Cluster.get(system).selfMember().address().getPort().orElse(0);
     MBeanRegistrations registrations = MBeanRegistrations.register(server, remotingPort, beans);
@@ -89,16 +71,6 @@ public final class NodeJmx implements AutoCloseable {
           return CompletableFuture.completedFuture(Done.getInstance());
         });
     return jmx;
-  }
-
-  /** The names this node's MBeans were registered under (suffixed when several nodes share a JVM). */
-  public List<ObjectName> objectNames() {
-    return registrations.names();
-  }
-
-  /** The remote JMX URL, when remote JMX is on. */
-  public Optional<JMXServiceURL> serviceUrl() {
-    return remote.map(RemoteJmxServer::url);
   }
 
   /** Stops remote JMX and unregisters the MBeans; safe to call more than once. */

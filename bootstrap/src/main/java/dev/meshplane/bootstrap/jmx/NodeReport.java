@@ -14,7 +14,7 @@ import javax.management.ObjectName;
 import javax.management.RuntimeMBeanException;
 
 /**
- * The tables {@code ./meshplane inspect} prints for one node, read from its three MBeans by
+ * The tables {@code ./meshplane inspect} prints for one node, read from its MBeans by
  * attribute name only, so this works against any meshplane version that has them.
  *
  * <p>An attribute that cannot be read (a sharding query that timed out, a bean that is absent)
@@ -28,7 +28,10 @@ final class NodeReport {
   private final ObjectName signal;
   private final ObjectName relay;
 
-  /** @param cluster the node's Cluster MBean; the Sharding and Signal ones share its key properties */
+  /**
+   * @param cluster the node's Cluster MBean; its Sharding, Signal and Relay MBeans share its key
+   *     properties
+   */
   NodeReport(MBeanServerConnection connection, ObjectName cluster) {
     this.connection = connection;
     this.cluster = cluster;

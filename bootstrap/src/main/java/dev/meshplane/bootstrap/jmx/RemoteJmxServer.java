@@ -31,12 +31,10 @@ final class RemoteJmxServer implements AutoCloseable {
 
   private final Registry registry;
   private final JMXConnectorServer connector;
-  private final JMXServiceURL url;
 
-  private RemoteJmxServer(Registry registry, JMXConnectorServer connector, JMXServiceURL url) {
+  private RemoteJmxServer(Registry registry, JMXConnectorServer connector) {
     this.registry = registry;
     this.connector = connector;
-    this.url = url;
   }
 
   static RemoteJmxServer start(MBeanServer mbeans, String host, int port) {
@@ -59,7 +57,7 @@ final class RemoteJmxServer implements AutoCloseable {
       connector.start();
       log.warn("Remote JMX is on at {} WITHOUT authentication or TLS: anyone who can reach {}:{} controls "
           + "this node and its JVM. Keep the port on a private address.", url, host, port);
-      return new RemoteJmxServer(registry, connector, url);
+      return new RemoteJmxServer(registry, connector);
     } catch (IOException | RuntimeException e) {
       if (registry != null) {
         unexport(registry);
@@ -72,10 +70,6 @@ final class RemoteJmxServer implements AutoCloseable {
   static JMXServiceURL serviceUrl(String host, int port) throws IOException {
     String hostPort = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     return new JMXServiceURL("service:jmx:rmi://" + hostPort + "/jndi/rmi://" + hostPort + "/jmxrmi");
-  }
-
-  JMXServiceURL url() {
-    return url;
   }
 
   @Override

@@ -19,6 +19,10 @@ public interface ShardingViewMBean {
   /** Entities (peer sessions) hosted on this node. */
   int getLocalEntities();
 
-  /** Asks for the shards to be rebalanced across the nodes; returns what was done. */
+  /**
+   * Takes one connection-rebalancing step now: signal streams above the cluster mean are ended
+   * with UNAVAILABLE so their clients reconnect elsewhere. Returns what was done; on a node that
+   * does not run signal, that it cannot.
+   */
   String rebalance();
 }

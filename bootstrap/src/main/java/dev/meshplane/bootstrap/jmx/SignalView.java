@@ -4,17 +4,16 @@ import dev.meshplane.actors.signal.SignalMetrics;
 import dev.meshplane.actors.signal.SignalMetrics.DropReason;
 import dev.meshplane.actors.signal.SignalServer;
 import java.util.Arrays;
-import java.util.Optional;
 
 /** Reads the node's signal metrics and listener; registered only on nodes that run signal. */
 final class SignalView implements SignalViewMBean {
 
+  private final SignalServer server;
   private final SignalMetrics metrics;
-  private final Optional<SignalServer> server;
 
-  SignalView(SignalMetrics metrics, Optional<SignalServer> server) {
-    this.metrics = metrics;
+  SignalView(SignalServer server) {
     this.server = server;
+    this.metrics = server.metrics();
   }
 
   @Override
@@ -24,7 +23,7 @@ final class SignalView implements SignalViewMBean {
 
   @Override
   public int getOpenStreams() {
-    return server.map(SignalServer::openStreams).orElse(0);
+    return server.openStreams();
   }
 
   @Override

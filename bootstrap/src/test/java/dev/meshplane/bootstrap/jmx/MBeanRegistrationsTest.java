@@ -1,11 +1,10 @@
 package dev.meshplane.bootstrap.jmx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
@@ -31,23 +30,31 @@ class MBeanRegistrationsTest {
     return beans;
   }
 
+  private static ObjectName name(String properties) throws Exception {
+    return new ObjectName("dev.meshplane:" + properties);
+  }
+
+  private static Set<ObjectName> registered(MBeanServer server) throws Exception {
+    return server.queryNames(name("*"), null);
+  }
+
   @Test
   void laterNodesInOneJvmGetPortThenInstanceSuffixes() throws Exception {
     MBeanServer server = MBeanServerFactory.newMBeanServer();
-    MBeanRegistrations first = MBeanRegistrations.register(server, 25520, beans());
+    MBeanRegistrations.register(server, 25520, beans());
+    assertEquals(Set.of(name("type=Cluster"), name("type=Sharding")), registered(server));
     MBeanRegistrations second = MBeanRegistrations.register(server, 25521, beans());
-    MBeanRegistrations third = MBeanRegistrations.register(server, 25521, beans());
-
-    assertEquals(List.of(new ObjectName("dev.meshplane:type=Cluster"), new ObjectName("dev.meshplane:type=Sharding")),
-        first.names());
-    assertEquals(new ObjectName("dev.meshplane:type=Cluster,port=25521"), second.names().get(0));
-    assertEquals(new ObjectName("dev.meshplane:type=Sharding,port=25521,instance=2"), third.names().get(1));
+    MBeanRegistrations.register(server, 25521, beans());
+    assertEquals(Set.of(name("type=Cluster"), name("type=Sharding"),
+        name("type=Cluster,port=25521"), name("type=Sharding,port=25521"),
+        name("type=Cluster,port=25521,instance=2"), name("type=Sharding,port=25521,instance=2")),
+        registered(server));
 
     second.unregisterAll();
     second.unregisterAll();
-    for (ObjectName name : second.names()) {
-      assertFalse(server.isRegistered(name));
-    }
-    assertEquals(1, server.getAttribute(first.names().get(0), "Value"));
+    assertEquals(Set.of(name("type=Cluster"), name("type=Sharding"),
+        name("type=Cluster,port=25521,instance=2"), name("type=Sharding,port=25521,instance=2")),
+        registered(server), "only the second node's MBeans are gone");
+    assertEquals(1, server.getAttribute(name("type=Cluster"), "Value"));
   }
 }

@@ -34,7 +34,7 @@ class RemoteJmxServerTest {
       String stub = registry.lookup("jmxrmi").toString();
       assertTrue(stub.matches(".*endpoint:\\[127\\.0\\.0\\.1:" + port + "[],].*"), "port " + port + ": " + stub);
 
-      try (JMXConnector client = JMXConnectorFactory.connect(server.url())) {
+      try (JMXConnector client = JMXConnectorFactory.connect(RemoteJmxServer.serviceUrl("127.0.0.1", port))) {
         assertEquals(mbeans.getMBeanCount(), client.getMBeanServerConnection().getMBeanCount());
       }
     }

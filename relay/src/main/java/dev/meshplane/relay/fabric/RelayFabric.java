@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,9 +139,13 @@ public final class RelayFabric implements RemotePeers {
     dialer.setMembers(source, addresses);
   }
 
-  /** Takes fabric members from the Pekko cluster: relay nodes publish their address through the Receptionist. */
-  public void discoverFromCluster() {
-    discoveries.add(ClusterFabricDiscovery.start(system, this));
+  /**
+   * Takes fabric members from the Pekko cluster as well: relay nodes find each other through the
+   * Receptionist. The discovery actor becomes a child of {@code owner} (call this from within the
+   * owner's message handling); stopping the fabric stops it.
+   */
+  public void discoverFromCluster(ActorContext<?> owner) {
+    discoveries.add(ClusterFabricDiscovery.start(owner, this));
   }
 
   /** Stops discovery and dialing, closes the listener and every stream, unregisters the metrics. */
