@@ -26,7 +26,7 @@ public final class NodeConfig {
   private static final String COMMAND_LINE = "command line";
 
   /** Where a lone node's remoting listens: reachable from this machine only. */
-  static final String LOOPBACK = "127.0.0.1";
+  private static final String LOOPBACK = "127.0.0.1";
 
   private NodeConfig() {}
 

@@ -129,12 +129,14 @@ final class RemotingTlsFiles {
   /** Loaded exactly as Pekko will load it: RSA only, PKCS#1 or unencrypted PKCS#8. */
   private static Optional<PrivateKey> privateKey(SettingsReader r, String key, Path file) {
     try {
-      return Optional.of(DERPrivateKeyLoader.load(PEMDecoder.decode(Files.readString(file, StandardCharsets.US_ASCII))));
+      String pem = Files.readString(file, StandardCharsets.US_ASCII);
+      return Optional.of(DERPrivateKeyLoader.load(PEMDecoder.decode(pem)));
     } catch (Exception e) {
       // The loaders are Scala: besides PEMLoadingException they throw undeclared checked exceptions
       // (an EC key fails in the RSA KeyFactory with InvalidKeySpecException).
       r.reject(key, "a directory whose tls.key is an unencrypted RSA private key in PEM (BEGIN RSA PRIVATE KEY or"
-          + " BEGIN PRIVATE KEY), the only kind Pekko remoting reads; " + file + " is not one (" + e.getMessage() + ")");
+          + " BEGIN PRIVATE KEY), the only kind Pekko remoting reads; " + file + " is not one (" + e.getMessage()
+          + ")");
       return Optional.empty();
     }
   }

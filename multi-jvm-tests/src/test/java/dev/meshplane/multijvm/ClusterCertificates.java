@@ -43,7 +43,8 @@ final class ClusterCertificates {
     Path dir = root.resolve("multi-jvm-tests/target/certs/" + name);
     try {
       deleteRecursively(dir);
-      Process certs = new ProcessBuilder(root.resolve("meshplane").toString(), "certs", dir.toString(), "--nodes", HOSTS)
+      Process certs = new ProcessBuilder(
+              root.resolve("meshplane").toString(), "certs", dir.toString(), "--nodes", HOSTS)
           .directory(root.toFile())
           .redirectErrorStream(true)
           .start();

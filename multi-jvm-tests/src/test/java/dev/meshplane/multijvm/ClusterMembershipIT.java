@@ -74,8 +74,8 @@ class ClusterMembershipIT {
             "nobody else in the membership, in any state");
         for (NodeProcess intruder : new NodeProcess[] {withAnotherCa, withoutTls}) {
           assertTrue(intruder.isAlive(), intruder.logTail());
-          assertEquals(500, NodeProcess.httpStatus(URI.create("http://127.0.0.1:" + intruder.managementPort + "/ready")),
-              "never Up");
+          URI ready = URI.create("http://127.0.0.1:" + intruder.managementPort + "/ready");
+          assertEquals(500, NodeProcess.httpStatus(ready), "never Up");
           assertEquals(0, entities(intruder), "hosts no session");
         }
         assertEquals(2, entities(member), "the member hosts both sessions");

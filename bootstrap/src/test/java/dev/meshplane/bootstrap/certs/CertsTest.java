@@ -9,6 +9,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +74,9 @@ class CertsTest {
       // Loaded exactly as remoting loads it.
       PrivateKey key = DERPrivateKeyLoader.load(PEMDecoder.decode(Files.readString(nodeDir.resolve("tls.key"))));
       assertEquals(((RSAKey) certificate.getPublicKey()).getModulus(), ((RSAKey) key).getModulus());
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(nodeDir.resolve("tls.key"))));
+      assertEquals("rw-------", permissions(nodeDir.resolve("tls.key")));
     }
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.key"))));
+    assertEquals("rw-------", permissions(dir.resolve("ca.key")));
     assertTrue(output.out().contains("MESHPLANE_REMOTING_TLS_DIR=" + dir.resolve("10.0.0.1").toAbsolutePath()),
         output.out());
   }
@@ -118,8 +120,8 @@ class CertsTest {
     assertArrayEquals(ca, Files.readAllBytes(dir.resolve("ca.crt")));
     assertEquals(Optional.empty(), connect(provider(dir.resolve("10.0.0.4")), provider(dir.resolve("10.0.0.1"))));
     X509Certificate fourth = certificate(dir.resolve("10.0.0.4/tls.crt"));
-    long days = java.time.Duration.between(fourth.getNotBefore().toInstant(), fourth.getNotAfter().toInstant()).toDays();
-    assertEquals(30, days, "30 days from an hour back, rounded down");
+    Duration validity = Duration.between(fourth.getNotBefore().toInstant(), fourth.getNotAfter().toInstant());
+    assertEquals(30, validity.toDays(), "30 days from an hour back, rounded down");
   }
 
   @Test
@@ -170,6 +172,10 @@ class CertsTest {
       status = Certs.run(args, o, e);
     }
     return new Output(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String permissions(Path file) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
   }
 
   private static X509Certificate certificate(Path file) throws Exception {
