@@ -1,12 +1,20 @@
 package dev.meshplane.bootstrap;
 
+import dev.meshplane.config.EnvOverrides;
 import dev.meshplane.config.SettingsReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-/** Typed view of the node-level {@code meshplane.*} settings, read once at start-up. */
+/**
+ * Typed view of the node-level {@code meshplane.*} settings, read once at start-up.
+ *
+ * @param remotingTlsDir where remoting's mutual-TLS files are; empty for plain TCP
+ * @param trustedNetwork the operator declared that only meshplane nodes reach the remoting port
+ */
 public record NodeSettings(
     String host,
     String bindHost,
@@ -18,7 +26,9 @@ public record NodeSettings(
     OptionalInt jmxPort,
     String logFormat,
     String logLevel,
-    Duration readinessDelay) {
+    Duration readinessDelay,
+    Optional<Path> remotingTlsDir,
+    boolean trustedNetwork) {
 
   /** {@code meshplane.log.format}: what logback.xml switches on. */
   private enum LogFormat { TEXT, JSON }
@@ -40,14 +50,36 @@ public record NodeSettings(
         r.optionalPort("jmx.port"),
         r.oneOf("log.format", LogFormat.class).name().toLowerCase(Locale.ROOT),
         r.oneOf("log.level", LogLevel.class).name(),
-        r.durationOrZero("shutdown.readiness-delay"));
+        r.durationOrZero("shutdown.readiness-delay"),
+        RemotingTlsFiles.read(r, "remoting.tls.dir"),
+        r.bool("cluster.trusted-network"));
     if (settings.clusterMode == ClusterMode.EXTERNAL) {
       r.reject("cluster.mode", "disabled or embedded (external is not in this build yet)");
+    }
+    if (settings.remotingUnauthenticated() && !settings.trustedNetwork
+        && r.ok("cluster.mode", "remoting.tls.dir", "cluster.trusted-network")) {
+      // Whoever reaches a plain-TCP remoting port can join the cluster, take shards and down nodes.
+      r.reject("remoting.tls.dir", "a directory holding this node's tls.crt, tls.key and ca.crt (set "
+          + variables("meshplane.remoting.tls.dir") + "; ./meshplane certs makes them), as cluster mode embedded"
+          + " lets other nodes join through the remoting port; or declare that only meshplane nodes can reach"
+          + " that port (" + variables("meshplane.cluster.trusted-network") + "=true)");
     }
     return settings;
   }
 
   public boolean runs(NodeRole role) {
     return roles.contains(role);
+  }
+
+  /**
+   * Whether other nodes may join through the remoting port without a certificate: in a cluster
+   * without TLS files. A lone node's remoting is bound to loopback, out of anybody else's reach.
+   */
+  public boolean remotingUnauthenticated() {
+    return clusterMode != ClusterMode.DISABLED && remotingTlsDir.isEmpty();
+  }
+
+  private static String variables(String path) {
+    return String.join(" or ", EnvOverrides.variablesFor(path));
   }
 }

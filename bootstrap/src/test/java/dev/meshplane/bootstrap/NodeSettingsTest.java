@@ -5,13 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
+import dev.meshplane.bootstrap.certs.Certs;
 import dev.meshplane.config.SettingProblem;
 import dev.meshplane.config.SettingsException;
 import dev.meshplane.relay.fabric.FabricSettings;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.pekko.remote.artery.tcp.ssl.RotatingKeysSSLEngineProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,6 +147,7 @@ class NodeSettingsTest {
   @Test
   void clusterPeersAcceptHostPortsAndOpenzroNatsRoutes() {
     Config config = load(Map.of("MESHPLANE_CLUSTER_MODE", "embedded", "MESHPLANE_ROLES", "signal",
+        "MESHPLANE_CLUSTER_TRUSTED_NETWORK", "true",
         "OPENZRO_CLUSTER_PEERS", "nats://signal-0.signal-headless:6222, nats://signal-1.signal-headless:6222"));
     ClusterSettings cluster = MeshplaneSettings.read(config).cluster();
     assertEquals(java.util.List.of(new ClusterSettings.HostPort("signal-0.signal-headless", 8558),
@@ -151,5 +161,96 @@ class NodeSettingsTest {
     SettingsException pigeon = assertThrows(SettingsException.class,
         () -> MeshplaneSettings.read(load(Map.of("MESHPLANE_DISCOVERY", "carrier-pigeon"))));
     assertEquals("'carrier-pigeon'", pigeon.problem("meshplane.cluster.discovery.method").value());
+  }
+  @Test
+  void aLoneNodesRemotingListensOnLoopbackWhateverItsHost() {
+    NodeSettings node = MeshplaneSettings.read(load(Map.of("MESHPLANE_HOST", "10.0.0.5"))).node();
+    Config pekko = NodeConfig.pekkoOverlay(node);
+    assertEquals("127.0.0.1", pekko.getString("pekko.remote.artery.canonical.hostname"));
+    assertEquals("127.0.0.1", pekko.getString("pekko.remote.artery.bind.hostname"));
+    assertEquals("tcp", pekko.getString("pekko.remote.artery.transport"));
+    assertEquals("0.0.0.0", pekko.getString("pekko.management.http.bind-hostname"), "/ready stays where probes look");
+    assertTrue(!node.remotingUnauthenticated());
+  }
+
+  @Test
+  void anEmbeddedNodeSpeaksMutualTlsOnItsOwnAddress(@TempDir Path dir) {
+    Path tls = certificates(dir, "10.0.0.5");
+    NodeSettings node = MeshplaneSettings.read(load(embedded(Map.of("MESHPLANE_REMOTING_TLS_DIR", tls.toString()))))
+        .node();
+    Config pekko = NodeConfig.pekkoOverlay(node);
+    assertEquals("tls-tcp", pekko.getString("pekko.remote.artery.transport"));
+    assertEquals(RotatingKeysSSLEngineProvider.class.getName(),
+        pekko.getString("pekko.remote.artery.ssl.ssl-engine-provider"));
+    String engine = "pekko.remote.artery.ssl.rotating-keys-engine.";
+    assertEquals(tls.resolve("tls.crt").toAbsolutePath().toString(), pekko.getString(engine + "cert-file"));
+    assertEquals(tls.resolve("tls.key").toAbsolutePath().toString(), pekko.getString(engine + "key-file"));
+    assertEquals(tls.resolve("ca.crt").toAbsolutePath().toString(), pekko.getString(engine + "ca-cert-file"));
+    assertEquals("10.0.0.5", pekko.getString("pekko.remote.artery.canonical.hostname"));
+    assertEquals("10.0.0.5", pekko.getString("pekko.remote.artery.bind.hostname"), "never every interface");
+    assertEquals("10.0.0.5", pekko.getString("pekko.management.http.bind-hostname"));
+    assertTrue(!node.remotingUnauthenticated());
+  }
+
+  @Test
+  void aTrustedNetworkRunsPlainTcpOnTheNodesAddress() {
+    NodeSettings node = MeshplaneSettings.read(load(embedded(Map.of("MESHPLANE_CLUSTER_TRUSTED_NETWORK", "true"))))
+        .node();
+    Config pekko = NodeConfig.pekkoOverlay(node);
+    assertEquals("tcp", pekko.getString("pekko.remote.artery.transport"));
+    assertEquals("10.0.0.5", pekko.getString("pekko.remote.artery.bind.hostname"));
+    assertEquals("10.0.0.5", pekko.getString("pekko.management.http.bind-hostname"));
+    assertTrue(node.remotingUnauthenticated(), "what start-up warns about");
+  }
+
+  @Test
+  void remotingTlsFilesPekkoCannotUseStopStartup(@TempDir Path dir) throws Exception {
+    Path ours = certificates(dir.resolve("ours"), "10.0.0.5");
+    Path theirs = certificates(dir.resolve("theirs"), "10.0.0.5");
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(256);
+    String ecKey = "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder().encodeToString(ec.generateKeyPair().getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("an unencrypted RSA private key", withFile(ours, dir.resolve("ec"), "tls.key", ecKey));
+    cases.put("issued by its ca.crt",
+        withFile(ours, dir.resolve("other-ca"), "ca.crt", Files.readString(theirs.resolve("ca.crt"))));
+    cases.put("the private key of its tls.crt",
+        withFile(ours, dir.resolve("swapped"), "tls.key", Files.readString(theirs.resolve("tls.key"))));
+    cases.put("PEM X.509 certificates", withFile(ours, dir.resolve("garbage"), "tls.crt", "garbage"));
+    for (Map.Entry<String, String> bad : cases.entrySet()) {
+      SettingsException e = assertThrows(SettingsException.class,
+          () -> MeshplaneSettings.read(load(Map.of("MESHPLANE_REMOTING_TLS_DIR", bad.getValue()))), bad.getKey());
+      assertEquals(1, e.problems().size(), e.getMessage());
+      assertTrue(e.problem("meshplane.remoting.tls.dir").accepted().contains(bad.getKey()), e.getMessage());
+    }
+    assertTrue(MeshplaneSettings.read(load(Map.of("MESHPLANE_REMOTING_TLS_DIR", ours.toString()))).node()
+        .remotingTlsDir().isPresent(), "the untouched files pass");
+  }
+
+  /** An embedded signal node at 10.0.0.5 with {@code extra}. */
+  private static Map<String, String> embedded(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(Map.of("MESHPLANE_CLUSTER_MODE", "embedded", "MESHPLANE_HOST", "10.0.0.5",
+        "MESHPLANE_CLUSTER_PEERS", "10.0.0.5", "MESHPLANE_ROLES", "signal"));
+    env.putAll(extra);
+    return env;
+  }
+
+  /** {@code ./meshplane certs DIR --nodes HOST}; returns the node's directory. */
+  static Path certificates(Path dir, String host) {
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    assertEquals(0, Certs.run(new String[] {dir.toString(), "--nodes", host}, quiet, System.err));
+    return dir.resolve(host);
+  }
+
+  /** A copy of the TLS directory {@code from} in which {@code file} says {@code text}. */
+  private static String withFile(Path from, Path to, String file, String text) throws IOException {
+    Files.createDirectories(to);
+    for (String name : new String[] {"tls.crt", "tls.key", "ca.crt"}) {
+      Files.copy(from.resolve(name), to.resolve(name));
+    }
+    Files.writeString(to.resolve(file), text);
+    return to.toString();
   }
 }

@@ -68,10 +68,12 @@ class StartupSettingsTest {
     bad.put("meshplane.cluster.discovery.stable-margin", "-3s");
     bad.put("meshplane.cluster.split-brain-resolver.active-strategy", "coin-toss");
     bad.put("meshplane.cluster.split-brain-resolver.stable-after", "0s");
+    bad.put("meshplane.cluster.trusted-network", "perhaps");
     bad.put("meshplane.management.port", "70000");
     bad.put("meshplane.metrics.port", "-1");
     bad.put("meshplane.jmx.port", "abc");
     bad.put("meshplane.remoting.port", "ten");
+    bad.put("meshplane.remoting.tls.dir", "\"/nonexistent/remoting-tls\"");
     bad.put("meshplane.log.format", "xml");
     bad.put("meshplane.log.level", "LOUD");
     bad.put("meshplane.shutdown.readiness-delay", "-1s");
@@ -172,13 +174,48 @@ class StartupSettingsTest {
   void everyMissingSecretIsNamedAtOnce() {
     Startup startup = start(Map.of("MESHPLANE_CLUSTER_MODE", "embedded", "MESHPLANE_CLUSTER_PEERS", "127.0.0.1"));
     assertEquals(2, startup.status(), startup.err());
-    assertEquals(2, startup.lines().size(), startup.err());
-    assertTrue(startup.lines().get(0).startsWith("meshplane: invalid setting meshplane.relay.auth-secret = '' (from"
+    assertEquals(3, startup.lines().size(), startup.err());
+    assertTrue(startup.lines().get(0).startsWith("meshplane: invalid setting meshplane.remoting.tls.dir = '' (from"
         + " default); accepted:"), startup.err());
-    assertTrue(startup.lines().get(0).contains("MESHPLANE_RELAY_AUTH_SECRET or OZ_AUTH_SECRET"), startup.err());
-    assertTrue(startup.lines().get(1).startsWith("meshplane: invalid setting meshplane.relay.fabric.secret = ''"),
+    assertTrue(startup.lines().get(1).startsWith("meshplane: invalid setting meshplane.relay.auth-secret = '' (from"
+        + " default); accepted:"), startup.err());
+    assertTrue(startup.lines().get(1).contains("MESHPLANE_RELAY_AUTH_SECRET or OZ_AUTH_SECRET"), startup.err());
+    assertTrue(startup.lines().get(2).startsWith("meshplane: invalid setting meshplane.relay.fabric.secret = ''"),
         startup.err());
-    assertTrue(startup.lines().get(1).contains("MESHPLANE_FABRIC_SECRET or OZ_CLUSTER_AUTH_SECRET"), startup.err());
+    assertTrue(startup.lines().get(2).contains("MESHPLANE_FABRIC_SECRET or OZ_CLUSTER_AUTH_SECRET"), startup.err());
+  }
+
+  @Test
+  void anEmbeddedNodeWithoutRemotingTlsNamesBothWaysOut() {
+    Startup startup = start(Map.of("MESHPLANE_CLUSTER_MODE", "embedded", "MESHPLANE_CLUSTER_PEERS", "127.0.0.1",
+        "MESHPLANE_ROLES", "signal"));
+    assertEquals(2, startup.status(), startup.err());
+    assertEquals(1, startup.lines().size(), startup.err());
+    String line = startup.lines().get(0);
+    assertTrue(line.startsWith("meshplane: invalid setting meshplane.remoting.tls.dir = '' (from default); accepted:"),
+        line);
+    assertTrue(line.contains("MESHPLANE_REMOTING_TLS_DIR"), line);
+    assertTrue(line.contains("MESHPLANE_CLUSTER_TRUSTED_NETWORK=true"), line);
+
+    Startup trusted = start(Map.of("MESHPLANE_CLUSTER_MODE", "embedded", "MESHPLANE_CLUSTER_PEERS", "127.0.0.1",
+        "MESHPLANE_ROLES", "signal", "MESHPLANE_CLUSTER_TRUSTED_NETWORK", "maybe"));
+    assertEquals(List.of("meshplane: invalid setting meshplane.cluster.trusted-network = 'maybe' (from env"
+        + " MESHPLANE_CLUSTER_TRUSTED_NETWORK); accepted: true or false"), trusted.lines(), "one mistake, one line");
+  }
+
+  @Test
+  void aRemotingTlsDirectoryNamesEachMissingFile() throws IOException {
+    Path tls = Files.createDirectories(dir.resolve("half-mounted"));
+    Files.writeString(tls.resolve("tls.crt"), "not checked while other files are missing");
+    Startup startup = start(Map.of("MESHPLANE_REMOTING_TLS_DIR", tls.toString()));
+    assertEquals(2, startup.status(), startup.err());
+    assertEquals(2, startup.lines().size(), startup.err());
+    String prefix = "meshplane: invalid setting meshplane.remoting.tls.dir = '" + tls
+        + "' (from env MESHPLANE_REMOTING_TLS_DIR); accepted: a directory holding ";
+    assertTrue(startup.lines().get(0).startsWith(prefix + "tls.key"), startup.err());
+    assertTrue(startup.lines().get(0).endsWith(tls.resolve("tls.key") + " is missing or unreadable"), startup.err());
+    assertTrue(startup.lines().get(1).startsWith(prefix + "ca.crt"), startup.err());
+    assertTrue(startup.lines().get(1).endsWith(tls.resolve("ca.crt") + " is missing or unreadable"), startup.err());
   }
 
   @Test

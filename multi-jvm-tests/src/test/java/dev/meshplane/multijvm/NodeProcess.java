@@ -70,6 +70,11 @@ final class NodeProcess implements AutoCloseable {
     env.put("MESHPLANE_FABRIC_SECRET", FABRIC_SECRET);
     env.put("JAVA_OPTS", "-Xmx384m");
     env.putAll(extraEnv);
+    // Remoting speaks mutual TLS, with a certificate for the node's address from the tests' one
+    // CA, unless the test chose otherwise (an empty value: plain TCP).
+    if (!extraEnv.containsKey("MESHPLANE_REMOTING_TLS_DIR")) {
+      env.put("MESHPLANE_REMOTING_TLS_DIR", ClusterCertificates.forNode(env.get("MESHPLANE_HOST")).toString());
+    }
     process = builder.start();
   }
 
