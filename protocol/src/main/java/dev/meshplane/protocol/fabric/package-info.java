@@ -11,10 +11,11 @@
  * handled, HELLO v2 validation with its reject labels ({@link
  * dev.meshplane.protocol.fabric.HelloRejectReason}, openzro's and meshplane's own), the proof by
  * which two meshplane nodes show each other they hold the secret ({@link
- * dev.meshplane.protocol.fabric.StreamProof}, carried by CHALLENGE and PROOF), and the receive rule that keeps the protocol
- * forward compatible ({@link dev.meshplane.protocol.fabric.FabricMessage#decodeAfterHello}: unknown
- * types, and the channel types openzro defines but never sends, are skipped, never fatal). Peer IDs
- * are the relay protocol's {@link dev.meshplane.protocol.relay.PeerId}, as in openzro.
+ * dev.meshplane.protocol.fabric.StreamProof}, carried by CHALLENGE and PROOF), and the receive
+ * rule that keeps the protocol forward compatible ({@link
+ * dev.meshplane.protocol.fabric.FabricMessage#decodeAfterHello}: unknown types, and the channel
+ * types openzro defines but never sends, are skipped, never fatal). Peer IDs are the relay
+ * protocol's {@link dev.meshplane.protocol.relay.PeerId}, as in openzro.
  *
  * <p>Out of scope: sockets, cutting a byte stream into frames, streams and their registry, read
  * deadlines, the memory of accepted HELLOs, which streams are trusted and when, the locator (wait,

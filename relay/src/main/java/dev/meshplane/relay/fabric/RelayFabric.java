@@ -361,7 +361,11 @@ public final class RelayFabric implements RemotePeers {
     if (type == FabricMessageType.NOT_HERE.code() || type == FabricMessageType.PEER_LEFT.code()) {
       return false;
     }
-    return stream.classify(Remote.OPENZRO) == Remote.OPENZRO && openzroPodsAllowed();
+    Remote remote = stream.remote();
+    if (remote == Remote.UNKNOWN) {
+      remote = stream.classify(Remote.OPENZRO);
+    }
+    return remote == Remote.OPENZRO && openzroPodsAllowed();
   }
 
   /** A frame the stream is not trusted with: held until a pending proof, otherwise dropped. */
