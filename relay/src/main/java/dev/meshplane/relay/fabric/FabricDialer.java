@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one outbound stream open to every wanted member that has no live stream (openzro
  * relay/server/cluster/transport.go, Dial): connect (connect timeout), write HELLO, register under
- * the dialed address, and close the new stream if another one for that address appeared meanwhile.
+ * the dialed address (where streams must prove themselves, once the remote has), and close the new
+ * stream if another one for that address appeared meanwhile.
  *
  * <p>Members come from discovery sources ({@link #setMembers}), each replacing its own set; they are
  * the only addresses dialed (an address announced in an inbound HELLO never is). Unlike
