@@ -114,6 +114,7 @@ class StartupSettingsTest {
     bad.put("meshplane.relay.fabric.port", "70000");
     bad.put("meshplane.relay.fabric.announce-host", "h".repeat(250));
     bad.put("meshplane.relay.fabric.trusted-backplane", "perhaps");
+    bad.put("meshplane.relay.fabric.openzro-pods", "sometimes");
     bad.put("meshplane.relay.fabric.discovery-interval", "-10s");
     bad.put("meshplane.relay.fabric.connect-timeout", "0s");
     bad.put("meshplane.relay.fabric.hello-timeout", "0ms");

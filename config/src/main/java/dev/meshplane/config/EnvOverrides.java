@@ -60,6 +60,7 @@ public final class EnvOverrides {
       "MESHPLANE_FABRIC_SECRET", "meshplane.relay.fabric.secret",
       "OZ_CLUSTER_AUTH_SECRET", "meshplane.relay.fabric.secret",
       "MESHPLANE_FABRIC_TRUSTED_BACKPLANE", "meshplane.relay.fabric.trusted-backplane",
+      "MESHPLANE_FABRIC_OPENZRO_PODS", "meshplane.relay.fabric.openzro-pods",
       "MESHPLANE_FABRIC_HEADLESS", "meshplane.relay.fabric.headless",
       "OZ_CLUSTER_HEADLESS", "meshplane.relay.fabric.headless",
       "MESHPLANE_FABRIC_ANNOUNCE_HOST", "meshplane.relay.fabric.announce-host",

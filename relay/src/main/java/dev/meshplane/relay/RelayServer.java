@@ -144,6 +144,11 @@ public final class RelayServer {
         PeerConnection target = store.get(destination);
         return target != null && target.deliver(transportMessage);
       }
+
+      @Override
+      public int maxMessageSize() {
+        return settings.maxMessageSize();
+      }
     };
   }
 

@@ -225,9 +225,11 @@ class ForeignPodRelayTest {
     TestPeer b = join("peer-b");
     byte[] secret = FABRIC_SECRET.getBytes(StandardCharsets.UTF_8);
     Socket first = pod(hello(POD_ADDRESS, now(), secret));
-    // §5: a replayed or duplicate HELLO for a key with a live stream loses; no reject is counted.
+    // A duplicate HELLO for an address with a live stream loses (openzro
+    // relay/server/cluster/transport.go, handleAccepted); no reject is counted. A second later, so
+    // that it is not the same HELLO again, which is refused as replayed.
     Socket second = connect();
-    write(second, hello(POD_ADDRESS, now(), secret));
+    write(second, hello(POD_ADDRESS, now() + 1, secret));
     assertClosedWithoutReply(second);
     assertEquals(1, streams());
     assertEquals(0, totalRejects());
@@ -235,10 +237,10 @@ class ForeignPodRelayTest {
     write(first, frame(FWD, concat(PID_B, transport(PID_A, "still here"))));
     assertArrayEquals(transport(PID_A, "still here"), b.poll(WAIT));
 
-    // Once the first is gone, the address can connect again.
+    // Once the first is gone, the address can connect again, with a HELLO of its own.
     first.close();
     awaitUntil(WAIT, "stream removed", () -> streams() == 0);
-    pod(hello(POD_ADDRESS, now(), secret));
+    pod(hello(POD_ADDRESS, now() + 2, secret));
   }
 
   @Test

@@ -6,7 +6,8 @@ import java.util.Optional;
  * A decoded fabric message. Each implementation holds its own codec; this interface adds the
  * receive-side dispatch rule.
  */
-public sealed interface FabricMessage permits HelloV2, WhoHas, IHave, Fwd, Ping, Pong, NotHere, PeerLeft {
+public sealed interface FabricMessage permits HelloV2, WhoHas, IHave, Fwd, Ping, Pong, NotHere, PeerLeft,
+    Challenge, Proof {
 
   /**
    * Decodes a frame received after the handshake, or returns empty when the frame must be
@@ -20,8 +21,8 @@ public sealed interface FabricMessage permits HelloV2, WhoHas, IHave, Fwd, Ping,
    *   <li>PING and PONG are decoded, because meshplane nodes answer PING. One with a payload is
    *       skipped instead of failing: openzro ignores these types entirely, so they must not be
    *       able to make us close a stream it would keep.</li>
-   *   <li>NOT_HERE and PEER_LEFT (meshplane extensions) are decoded when 36 bytes long and
-   *       skipped otherwise.</li>
+   *   <li>NOT_HERE and PEER_LEFT (meshplane extensions) are decoded when 36 bytes long, CHALLENGE
+   *       and PROOF (meshplane extensions) when 32 bytes long; each is skipped otherwise.</li>
    *   <li>Everything else (a repeated HELLO, the channel types 0x10-0x13 openzro never sends, and
    *       unknown codes) is skipped without looking at the payload.</li>
    * </ul>
@@ -44,6 +45,10 @@ public sealed interface FabricMessage permits HelloV2, WhoHas, IHave, Fwd, Ping,
           ? Optional.of(NotHere.decode(frame)) : Optional.empty();
       case PEER_LEFT -> frame.payloadLength() == PeerLeft.PAYLOAD_SIZE
           ? Optional.of(PeerLeft.decode(frame)) : Optional.empty();
+      case CHALLENGE -> frame.payloadLength() == Challenge.PAYLOAD_SIZE
+          ? Optional.of(Challenge.decode(frame)) : Optional.empty();
+      case PROOF -> frame.payloadLength() == Proof.PAYLOAD_SIZE
+          ? Optional.of(Proof.decode(frame)) : Optional.empty();
       case HELLO -> Optional.empty();
     };
   }

@@ -24,6 +24,8 @@ import java.util.Optional;
  *  0xE0-0xEF: meshplane extensions (docs/relay.md#the-fabric-between-relay-nodes)
  *  0xE0  NOT_HERE   peer ID (36)                                 meshplane, to meshplane nodes
  *  0xE1  PEER_LEFT  peer ID (36)                                 meshplane, to meshplane nodes
+ *  0xE2  CHALLENGE  nonce (32)                                   meshplane, to a remote that spoke PING/PONG
+ *  0xE3  PROOF      HMAC-SHA256 (32), see StreamProof            meshplane, in answer to CHALLENGE
  * </pre>
  *
  * <p>OPEN, OPEN_ACK (status 0 = reject, 1 = accept), DATA and CLOSE belong to a per-channel design
@@ -63,7 +65,11 @@ public enum FabricMessageType {
   /** "Not connected here": negative answer to WHO_HAS, and to a FWD for a peer that left. */
   NOT_HERE(0xE0),
   /** "This peer disconnected from me": drop cached entries pointing here. */
-  PEER_LEFT(0xE1);
+  PEER_LEFT(0xE1),
+  /** "Prove you hold the fabric secret": a fresh nonce the answer must cover. */
+  CHALLENGE(0xE2),
+  /** The answer to a CHALLENGE: a MAC over the nonce, bound to this stream (StreamProof). */
+  PROOF(0xE3);
 
   private static final FabricMessageType[] BY_CODE = new FabricMessageType[256];
 

@@ -61,7 +61,17 @@ public final class FabricProtocolException extends RuntimeException {
     /** MAC does not match our secret. */
     HELLO_MAC_MISMATCH(HelloRejectReason.HMAC_MISMATCH),
     /** We have no secret, the sender signed (asymmetric configuration). */
-    HELLO_SIGNED_BUT_UNSUPPORTED(HelloRejectReason.SIGNED_BUT_UNSUPPORTED);
+    HELLO_SIGNED_BUT_UNSUPPORTED(HelloRejectReason.SIGNED_BUT_UNSUPPORTED),
+
+    // meshplane's checks of a HELLO that passed all of openzro's, run by the relay's listener
+    // (docs/relay.md#the-fabric-between-relay-nodes).
+
+    /** The HELLO announces the receiver's own address. */
+    HELLO_OWN_ADDRESS(HelloRejectReason.OWN_ADDRESS),
+    /** The HELLO was accepted before. */
+    HELLO_REPLAYED(HelloRejectReason.REPLAYED),
+    /** The receiver cannot record one more HELLO. */
+    HELLO_REPLAY_MEMORY_FULL(HelloRejectReason.REPLAY_MEMORY_FULL);
 
     private final HelloRejectReason helloRejectReason;
 

@@ -22,7 +22,8 @@ public final class HelloAuth {
   /**
    * Maximum clock difference either way between a HELLO's timestamp and the receiver's clock,
    * inclusive (openzro's helloReplayWindow). There is no nonce, so this bounds how long a captured
-   * HELLO can be replayed.
+   * HELLO can be replayed; a meshplane node also refuses a HELLO it accepted before within the
+   * window, and between meshplane nodes a {@link StreamProof} is what counts.
    */
   public static final Duration REPLAY_WINDOW = Duration.ofMinutes(5);
 

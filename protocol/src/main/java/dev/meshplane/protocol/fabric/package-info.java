@@ -9,13 +9,17 @@
  * dev.meshplane.protocol.fabric.FabricProtocolLimits}), the type table ({@link
  * dev.meshplane.protocol.fabric.FabricMessageType}), a codec per message type that is sent or
  * handled, HELLO v2 validation with its reject labels ({@link
- * dev.meshplane.protocol.fabric.HelloRejectReason}), and the receive rule that keeps the protocol
- * forward compatible ({@link dev.meshplane.protocol.fabric.FabricMessage#decodeAfterHello}: unknown
- * types, and the channel types openzro defines but never sends, are skipped, never fatal). Peer IDs
- * are the relay protocol's {@link dev.meshplane.protocol.relay.PeerId}, as in openzro.
+ * dev.meshplane.protocol.fabric.HelloRejectReason}, openzro's and meshplane's own), the proof by
+ * which two meshplane nodes show each other they hold the secret ({@link
+ * dev.meshplane.protocol.fabric.StreamProof}, carried by CHALLENGE and PROOF), and the receive
+ * rule that keeps the protocol forward compatible ({@link
+ * dev.meshplane.protocol.fabric.FabricMessage#decodeAfterHello}: unknown types, and the channel
+ * types openzro defines but never sends, are skipped, never fatal). Peer IDs are the relay
+ * protocol's {@link dev.meshplane.protocol.relay.PeerId}, as in openzro.
  *
  * <p>Out of scope: sockets, cutting a byte stream into frames, streams and their registry, read
- * deadlines, the locator (wait, cache, seqno counter), discovery, metrics and configuration. Those
+ * deadlines, the memory of accepted HELLOs, which streams are trusted and when, the locator (wait,
+ * cache, seqno counter), discovery, metrics and configuration. Those
  * live in the relay module's {@code dev.meshplane.relay.fabric}, which uses this package as its
  * only source of bytes. Nothing here does I/O, and nothing reads the wall clock except through an
  * injected {@link java.time.Clock}.

@@ -76,8 +76,13 @@ class FabricMessageCodecTest {
         roundTrip("PING empty", Ping.INSTANCE, Ping.INSTANCE.encode(), FabricMessageCodecTest::afterHello),
         roundTrip("PONG empty", Pong.INSTANCE, Pong.INSTANCE.encode(), FabricMessageCodecTest::afterHello),
         roundTrip("NOT_HERE 0xE0 + 36", new NotHere(PID_B), new NotHere(PID_B).encode(), NotHere::decode),
-        roundTrip("PEER_LEFT 0xE1 + 36", new PeerLeft(PID_B), new PeerLeft(PID_B).encode(), PeerLeft::decode));
+        roundTrip("PEER_LEFT 0xE1 + 36", new PeerLeft(PID_B), new PeerLeft(PID_B).encode(), PeerLeft::decode),
+        roundTrip("CHALLENGE 0xE2 + 32", new Challenge(NONCE), new Challenge(NONCE).encode(), Challenge::decode),
+        roundTrip("PROOF 0xE3 + 32", new Proof(NONCE), new Proof(NONCE).encode(), Proof::decode));
   }
+
+  /** 32 distinct bytes, so a codec that dropped or moved one would be caught. */
+  private static final byte[] NONCE = hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
 
   private static Arguments roundTrip(String name, FabricMessage message, FabricFrame encoded,
       Function<FabricFrame, ? extends FabricMessage> decoder) {
@@ -105,6 +110,8 @@ class FabricMessageCodecTest {
     assertEquals("210000", hex(FabricFrameCodec.encode(Pong.INSTANCE.encode())));
     assertEquals("e00024" + hex(PID_A_RAW), hex(FabricFrameCodec.encode(new NotHere(PID_A).encode())));
     assertEquals("e10024" + hex(PID_B_RAW), hex(FabricFrameCodec.encode(new PeerLeft(PID_B).encode())));
+    assertEquals("e20020" + hex(NONCE), hex(FabricFrameCodec.encode(new Challenge(NONCE).encode())));
+    assertEquals("e30020" + hex(NONCE), hex(FabricFrameCodec.encode(new Proof(NONCE).encode())));
   }
 
   // ---- bad payload sizes: exact-size checks as in openzro's decoders ----
@@ -122,7 +129,11 @@ class FabricMessageCodecTest {
         badSize(FabricMessageType.NOT_HERE, 35, NotHere::decode),
         badSize(FabricMessageType.NOT_HERE, 37, NotHere::decode),
         badSize(FabricMessageType.PEER_LEFT, 0, PeerLeft::decode),
-        badSize(FabricMessageType.PEER_LEFT, 40, PeerLeft::decode));
+        badSize(FabricMessageType.PEER_LEFT, 40, PeerLeft::decode),
+        badSize(FabricMessageType.CHALLENGE, 31, Challenge::decode),
+        badSize(FabricMessageType.CHALLENGE, 33, Challenge::decode),
+        badSize(FabricMessageType.PROOF, 0, Proof::decode),
+        badSize(FabricMessageType.PROOF, 36, Proof::decode));
   }
 
   private static Arguments badSize(FabricMessageType type, int size, Function<FabricFrame, ?> decoder) {

@@ -31,7 +31,9 @@ class FabricMessageDispatchTest {
         Arguments.of(Ping.INSTANCE.encode(), Ping.INSTANCE),
         Arguments.of(Pong.INSTANCE.encode(), Pong.INSTANCE),
         Arguments.of(new NotHere(PID_A).encode(), new NotHere(PID_A)),
-        Arguments.of(new PeerLeft(PID_A).encode(), new PeerLeft(PID_A)));
+        Arguments.of(new PeerLeft(PID_A).encode(), new PeerLeft(PID_A)),
+        Arguments.of(FabricFrame.of(FabricMessageType.CHALLENGE, new byte[32]), new Challenge(new byte[32])),
+        Arguments.of(FabricFrame.of(FabricMessageType.PROOF, new byte[32]), new Proof(new byte[32])));
   }
 
   @ParameterizedTest(name = "{0} is handled")
@@ -55,6 +57,8 @@ class FabricMessageDispatchTest {
         FabricFrame.of(FabricMessageType.PONG, new byte[] {1}),
         FabricFrame.of(FabricMessageType.NOT_HERE, new byte[35]), // extension of another layout
         FabricFrame.of(FabricMessageType.PEER_LEFT, new byte[37]),
+        FabricFrame.of(FabricMessageType.CHALLENGE, new byte[31]),
+        FabricFrame.of(FabricMessageType.PROOF, new byte[33]),
         new FabricFrame(0x03, new byte[] {1, 2, 3}),             // unknown, inside a known range
         new FabricFrame(0x7F, new byte[0]),
         new FabricFrame(0xFF, new byte[65535]));

@@ -24,7 +24,9 @@ class FabricMessageTypeTest {
         Arguments.of(FabricMessageType.PONG, 0x21),
         // meshplane extensions, outside every range openzro reserves
         Arguments.of(FabricMessageType.NOT_HERE, 0xE0),
-        Arguments.of(FabricMessageType.PEER_LEFT, 0xE1));
+        Arguments.of(FabricMessageType.PEER_LEFT, 0xE1),
+        Arguments.of(FabricMessageType.CHALLENGE, 0xE2),
+        Arguments.of(FabricMessageType.PROOF, 0xE3));
   }
 
   @ParameterizedTest(name = "{0} = 0x{1}")

@@ -22,7 +22,10 @@ class HelloRejectReasonTest {
         Arguments.of(HelloRejectReason.STALE_TIMESTAMP, "stale_timestamp"),
         Arguments.of(HelloRejectReason.MALFORMED, "malformed"),
         Arguments.of(HelloRejectReason.TIMEOUT, "timeout"),
-        Arguments.of(HelloRejectReason.FIRST_FRAME_NOT_HELLO, "first_frame_not_hello"));
+        Arguments.of(HelloRejectReason.FIRST_FRAME_NOT_HELLO, "first_frame_not_hello"),
+        Arguments.of(HelloRejectReason.OWN_ADDRESS, "own_address"),
+        Arguments.of(HelloRejectReason.REPLAYED, "replayed"),
+        Arguments.of(HelloRejectReason.REPLAY_MEMORY_FULL, "replay_memory_full"));
   }
 
   @ParameterizedTest(name = "{0} → \"{1}\"")
@@ -36,8 +39,16 @@ class HelloRejectReasonTest {
     // openzro relay/server/cluster/metrics.go, HelloRejectReason: relay_cluster_hello_rejects_total.
     Set<String> openzro = Set.of("hmac_mismatch", "unsigned_but_required", "signed_but_unsupported",
         "stale_timestamp", "malformed", "timeout", "first_frame_not_hello");
-    assertEquals(openzro, Arrays.stream(HelloRejectReason.values()).map(HelloRejectReason::label)
-        .collect(Collectors.toSet()));
+    assertEquals(openzro, Arrays.stream(HelloRejectReason.values()).filter(HelloRejectReason::openzro)
+        .map(HelloRejectReason::label).collect(Collectors.toSet()));
+  }
+
+  @Test
+  void meshplaneAddsExactlyItsOwnChecks() {
+    // docs/relay.md: checks openzro does not make, run after all of openzro's.
+    Set<String> meshplane = Set.of("own_address", "replayed", "replay_memory_full");
+    assertEquals(meshplane, Arrays.stream(HelloRejectReason.values()).filter(reason -> !reason.openzro())
+        .map(HelloRejectReason::label).collect(Collectors.toSet()));
   }
 
   /** Each protocol reason and the label it is counted under during the handshake. */
@@ -55,6 +66,9 @@ class HelloRejectReasonTest {
         Arguments.of(FabricProtocolException.Reason.HELLO_BAD_MAC_LENGTH, HelloRejectReason.MALFORMED),
         Arguments.of(FabricProtocolException.Reason.HELLO_MAC_MISMATCH, HelloRejectReason.HMAC_MISMATCH),
         Arguments.of(FabricProtocolException.Reason.HELLO_SIGNED_BUT_UNSUPPORTED, HelloRejectReason.SIGNED_BUT_UNSUPPORTED),
+        Arguments.of(FabricProtocolException.Reason.HELLO_OWN_ADDRESS, HelloRejectReason.OWN_ADDRESS),
+        Arguments.of(FabricProtocolException.Reason.HELLO_REPLAYED, HelloRejectReason.REPLAYED),
+        Arguments.of(FabricProtocolException.Reason.HELLO_REPLAY_MEMORY_FULL, HelloRejectReason.REPLAY_MEMORY_FULL),
         Arguments.of(FabricProtocolException.Reason.TRAILING_BYTES, null),
         Arguments.of(FabricProtocolException.Reason.PAYLOAD_TOO_LARGE, null),
         Arguments.of(FabricProtocolException.Reason.WRONG_FRAME_TYPE, null),

@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one outbound stream open to every wanted member that has no live stream (openzro
  * relay/server/cluster/transport.go, Dial): connect (connect timeout), write HELLO, register under
- * the dialed address, and close the new stream if another one for that address appeared meanwhile.
+ * the dialed address (where streams must prove themselves, once the remote has), and close the new
+ * stream if another one for that address appeared meanwhile.
  *
- * <p>Members come from discovery sources ({@link #setMembers}), each replacing its own set. Unlike
+ * <p>Members come from discovery sources ({@link #setMembers}), each replacing its own set; they are
+ * the only addresses dialed (an address announced in an inbound HELLO never is). Unlike
  * openzro, which dials a DNS answer once and never again, a member without a live stream is
  * redialled with exponential backoff (with jitter, so two nodes that keep colliding drift apart)
  * for as long as a source lists it.
@@ -58,6 +60,8 @@ final class FabricDialer {
     boolean dialing;
     int failures;
     long notBeforeNanos;
+    /** Timestamp of the last HELLO sent to this address; a HELLO is never repeated. */
+    long helloSecond = Long.MIN_VALUE;
   }
 
   FabricDialer(ActorSystem<?> system, RelayFabric fabric, FabricStreams streams, FabricSettings settings,
@@ -98,6 +102,7 @@ final class FabricDialer {
       return;
     }
     long now = System.nanoTime();
+    HelloV2 hello = HelloV2.now(self, clock);
     Set<String> wanted = wanted();
     attempts.keySet().retainAll(wanted);
     for (String address : wanted) {
@@ -105,11 +110,14 @@ final class FabricDialer {
         continue;
       }
       Attempts a = attempts.computeIfAbsent(address, k -> new Attempts());
-      if (a.dialing || now - a.notBeforeNanos < 0) {
+      // A HELLO is its address and second: a second dial within the same second would send the
+      // same bytes, which the remote refuses as a replay. The next tick is in the next second.
+      if (a.dialing || now - a.notBeforeNanos < 0 || a.helloSecond == hello.unixSeconds()) {
         continue;
       }
       a.dialing = true;
-      dial(address);
+      a.helloSecond = hello.unixSeconds();
+      dial(address, hello);
     }
   }
 
@@ -117,7 +125,7 @@ final class FabricDialer {
     stopped = true;
   }
 
-  private void dial(String address) {
+  private void dial(String address, HelloV2 hello) {
     InetSocketAddress remote;
     try {
       remote = parse(address);
@@ -127,13 +135,13 @@ final class FabricDialer {
       return;
     }
     FabricStream stream = new FabricStream(FabricStream.Direction.OUTBOUND, address);
-    ByteString hello = ByteString.fromArrayUnsafe(FabricFrameCodec.encode(HelloV2.now(self, clock).encode(secret)));
+    ByteString helloFrame = ByteString.fromArrayUnsafe(FabricFrameCodec.encode(hello.encode(secret)));
     List<Inet.SocketOption> options = List.of(TcpSO.keepAlive(true), TcpSO.tcpNoDelay(true));
     var tcp = Tcp.get(system).outgoingConnection(remote, Optional.empty(), options, true,
         Optional.of(settings.connectTimeout()), Optional.empty());
     var connected = Source.<ByteString>queue(settings.streamQueueSize())
         // HELLO is the first frame; the dialer does not wait for any acknowledgement.
-        .prepend(Source.single(hello))
+        .prepend(Source.single(helloFrame))
         .viaMat(KillSwitches.single(), Keep.both())
         .mapMaterializedValue(handles -> {
           stream.attach(handles.first(), handles.second());
@@ -156,8 +164,7 @@ final class FabricDialer {
         log.debug("Fabric dial to [{}] failed: {}", address, failure.toString());
         return; // the stream ends too; onEnd schedules the retry
       }
-      if (!fabric.register(stream)) {
-        log.debug("Fabric stream to [{}] closed: a live stream for that address exists", address);
+      if (!fabric.opened(stream)) {
         stream.close();
       }
     });

@@ -34,9 +34,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each accepted connection must start with a valid HELLO v2 within the HELLO timeout; the
  * acceptor never answers it. A bad or missing HELLO closes the connection without a reply and
- * counts {@code relay_cluster_hello_rejects_total{reason}}. An accepted stream is registered under
- * the address announced in HELLO (a second live stream for that address is closed) and from
- * then on behaves exactly like a dialed one: {@link RelayFabric#onFrame} handles what it receives.
+ * counts {@code relay_cluster_hello_rejects_total{reason}}; so do meshplane's own checks, run after
+ * openzro's ({@link RelayFabric#admit}: not our own address, not a HELLO accepted before). An
+ * accepted stream is keyed by the address announced in HELLO (a second live stream for that
+ * address is closed) and from then on behaves exactly like a dialed one: {@link
+ * RelayFabric#onFrame} handles what it receives, and the HELLO alone earns it only what it earns
+ * an openzro pod (see {@link RelayFabric}).
  */
 final class FabricListener {
 
@@ -128,13 +131,13 @@ final class FabricListener {
         return frame;
       }
       // Throws on a bad HELLO: the stream fails, the connection closes with no reply, and onEnd
-      // counts the reason carried by the exception.
+      // counts the reason carried by the exception. openzro's checks first, then meshplane's.
       HelloV2 hello = HelloV2.decode(FabricFrameCodec.decode(frame.toArray()), secret, clock);
+      fabric.admit(hello);
       helloAccepted = true;
       stream.keyFromHello(hello.address());
-      if (!fabric.register(stream)) {
-        log.info("Fabric stream from [{}] announcing [{}] closed: a live stream for that address exists", remote,
-            hello.address());
+      if (!fabric.opened(stream)) {
+        log.info("Fabric stream from [{}] announcing [{}] closed", remote, hello.address());
         stream.close();
       }
       return frame;

@@ -17,7 +17,7 @@ import java.util.function.IntSupplier;
  * The fabric's Prometheus metrics. {@code relay_cluster_*} are openzro's
  * (relay/server/cluster/metrics.go): names, labels and histogram buckets are fixed so dashboards
  * work across a mixed fleet. The {@code meshplane_relay_cluster_*} ones are ours (the receiving
- * side of FWD, frames not acted on). Every label value is registered up front so a scrape shows
+ * side of FWD, frames not acted on, stream proofs). Every label value is registered up front so a scrape shows
  * zeros rather than missing series.
  */
 final class FabricMetrics {
@@ -41,7 +41,34 @@ final class FabricMetrics {
     /** A type skipped on receipt: HELLO again, the unused channel types 0x10-0x13, or an unknown code. */
     IGNORED,
     /** A packet for a destination whose lookup already holds lookup-backlog packets. */
-    LOOKUP_BACKLOG_FULL;
+    LOOKUP_BACKLOG_FULL,
+    /**
+     * A frame from a stream that is not trusted with it: a meshplane remote whose PROOF has not
+     * checked out (held until it does, dropped if it never does or too many wait), an extension
+     * from a remote that never proved itself, or anything from an openzro-like remote where openzro
+     * pods are not allowed.
+     */
+    UNPROVEN,
+    /** A FWD whose relay message is not a Transport message (version, type, or shorter than its header). */
+    FWD_NOT_TRANSPORT,
+    /** A FWD whose relay message is larger than a peer here accepts ({@code max-message-size}). */
+    FWD_OVERSIZE;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** How a remote's stream proof ended (ours; docs/relay.md#the-fabric-between-relay-nodes). */
+  enum ProofResult {
+    /** The remote proved it holds the secret, for this stream. */
+    OK,
+    /** Its PROOF did not match: a wrong secret, an address it is not dialed at, or a relayed challenge. */
+    MISMATCH,
+    /** No valid PROOF within hello-timeout from a remote that had to give one. */
+    TIMEOUT,
+    /** The remote behaves as an openzro pod where openzro pods are not allowed. */
+    REFUSED;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -53,6 +80,7 @@ final class FabricMetrics {
   private final Map<HelloRejectReason, CounterDataPoint> helloRejects = new EnumMap<>(HelloRejectReason.class);
   private final Map<ForwardResult, CounterDataPoint> forwards = new EnumMap<>(ForwardResult.class);
   private final Map<Dropped, CounterDataPoint> dropped = new EnumMap<>(Dropped.class);
+  private final Map<ProofResult, CounterDataPoint> proofs = new EnumMap<>(ProofResult.class);
   private final CounterDataPoint forwardsDelivered;
   private final CounterDataPoint forwardsNotDelivered;
   private final Histogram lookupDuration;
@@ -81,7 +109,11 @@ final class FabricMetrics {
     Counter received = Counter.builder().name("meshplane_relay_cluster_forwards_received")
         .help("FWD frames received from other nodes: delivered to a local peer, or dropped")
         .labelNames("result").withoutExemplars().build();
-    collectors = List.of(rejects, forwarded, lookupDuration, streams, pingsSent, pingsLost, drops, received);
+    Counter proofResults = Counter.builder().name("meshplane_relay_cluster_stream_proofs")
+        .help("Stream proofs of other meshplane nodes (they hold the fabric secret), by result")
+        .labelNames("result").withoutExemplars().build();
+    collectors = List.of(rejects, forwarded, lookupDuration, streams, pingsSent, pingsLost, drops, received,
+        proofResults);
     collectors.forEach(registry::register);
     for (HelloRejectReason reason : HelloRejectReason.values()) {
       helloRejects.put(reason, rejects.labelValues(reason.label()));
@@ -91,6 +123,9 @@ final class FabricMetrics {
     }
     for (Dropped reason : Dropped.values()) {
       dropped.put(reason, drops.labelValues(reason.label()));
+    }
+    for (ProofResult result : ProofResult.values()) {
+      proofs.put(result, proofResults.labelValues(result.label()));
     }
     forwardsDelivered = received.labelValues("delivered");
     forwardsNotDelivered = received.labelValues("dropped");
@@ -110,6 +145,16 @@ final class FabricMetrics {
 
   void dropped(Dropped reason) {
     dropped.get(reason).inc();
+  }
+
+  void dropped(Dropped reason, int frames) {
+    if (frames > 0) {
+      dropped.get(reason).inc(frames);
+    }
+  }
+
+  void proof(ProofResult result) {
+    proofs.get(result).inc();
   }
 
   void forwardReceived(boolean delivered) {

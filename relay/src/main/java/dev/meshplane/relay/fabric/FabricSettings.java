@@ -14,6 +14,8 @@ import java.util.Optional;
  *
  * @param announceHost the host other nodes dial, when it is not the node's host
  * @param headless openzro's headless service name, polled for members (DNS discovery)
+ * @param openzroPods whether a remote that does not prove the secret, as an openzro pod cannot, is
+ *     trusted on its HELLO alone (see {@link #openzroPodsAllowed})
  */
 public record FabricSettings(
     Enabled enabled,
@@ -22,6 +24,7 @@ public record FabricSettings(
     Optional<String> announceHost,
     String secret,
     boolean trustedBackplane,
+    OpenzroPods openzroPods,
     Optional<String> headless,
     Duration discoveryInterval,
     Duration connectTimeout,
@@ -40,6 +43,9 @@ public record FabricSettings(
   /** Whether the fabric runs; {@link #AUTO} is decided by the node from its cluster mode. */
   public enum Enabled { AUTO, ON, OFF }
 
+  /** Whether openzro pods may join the fabric; {@link #AUTO} is decided by how members are found. */
+  public enum OpenzroPods { AUTO, ON, OFF }
+
   /** Reads {@code meshplane.relay.fabric} from the whole configuration; the problems go to {@code root}. */
   public static FabricSettings read(SettingsReader root) {
     SettingsReader r = root.at(PATH);
@@ -50,6 +56,7 @@ public record FabricSettings(
         r.optionalHost("announce-host"),
         r.secret("secret"),
         r.bool("trusted-backplane"),
+        r.oneOf("openzro-pods", OpenzroPods.class),
         Optional.of(r.string("headless")).filter(name -> !name.isEmpty()),
         r.duration("discovery-interval"),
         r.duration("connect-timeout"),
@@ -102,6 +109,23 @@ public record FabricSettings(
   }
 
   /**
+   * Whether a remote that never proves the secret for its stream (an openzro pod cannot: it only
+   * signs its HELLO) is trusted with lookups and packets, as openzro trusts it. {@code auto} allows
+   * it unless the node takes its members only from the Pekko cluster, where every member is a
+   * meshplane node; a headless name is openzro's way to find pods, so it allows them. Without a
+   * secret nothing can be proved and nothing is refused on this account.
+   *
+   * @param clusterDiscoveryOnly the node finds members through the Pekko cluster and nothing else
+   */
+  public boolean openzroPodsAllowed(boolean clusterDiscoveryOnly) {
+    return switch (openzroPods) {
+      case ON -> true;
+      case OFF -> false;
+      case AUTO -> !clusterDiscoveryOnly || headless.isPresent();
+    };
+  }
+
+  /**
    * Refuses an unauthenticated fabric unless the operator said the backplane is trusted: without a
    * secret anybody who reaches the fabric port can inject packets for any peer.
    */
@@ -123,6 +147,7 @@ public record FabricSettings(
   public String toString() {
     return "FabricSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", announce-host="
         + announceHost.orElse("") + ", secret=" + (secret.isEmpty() ? "<empty>" : "<set>") + ", trusted-backplane="
-        + trustedBackplane + ", headless=" + headless.orElse("") + "]";
+        + trustedBackplane + ", openzro-pods=" + openzroPods.name().toLowerCase(java.util.Locale.ROOT) + ", headless="
+        + headless.orElse("") + "]";
   }
 }

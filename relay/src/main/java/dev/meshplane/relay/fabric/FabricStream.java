@@ -2,6 +2,9 @@ package dev.meshplane.relay.fabric;
 
 import dev.meshplane.protocol.fabric.FabricFrame;
 import dev.meshplane.protocol.fabric.FabricFrameCodec;
+import dev.meshplane.protocol.fabric.StreamProof;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -12,16 +15,42 @@ import org.apache.pekko.util.ByteString;
  * streams are bidirectional). Frames go out through a bounded queue, so a sender never blocks: a
  * full queue means the remote reads slower than we forward, and the frame is dropped and counted.
  *
+ * <p>It also records what the remote has shown itself to be ({@link Remote}) and whether it has
+ * proved that it holds the fabric secret for this stream; frames a meshplane remote sent before
+ * its proof wait here until the proof is in (docs/relay.md#the-fabric-between-relay-nodes).
+ *
  * <p>Thread-safety: {@link #send} and {@link #close} are called from any thread; the receive side
- * (the {@code on*} methods) only from the stream's own handler.
+ * (the {@code on*} methods, the challenge and the held frames) only from the stream's own handler,
+ * except that the handshake deadline may close the stream and take the held frames from a timer.
  */
 final class FabricStream {
 
   /** Who opened the TCP connection. */
-  enum Direction { INBOUND, OUTBOUND }
+  enum Direction {
+    INBOUND(StreamProof.Role.ACCEPTOR), OUTBOUND(StreamProof.Role.DIALER);
+
+    private final StreamProof.Role role;
+
+    Direction(StreamProof.Role role) {
+      this.role = role;
+    }
+  }
+
+  /**
+   * What the remote showed itself to be, decided once by the first frame it sends: a meshplane
+   * node always starts with PING (its probe), an openzro pod never sends PING, PONG or anything
+   * meshplane's.
+   */
+  enum Remote { UNKNOWN, OPENZRO, MESHPLANE }
 
   /** What became of a frame handed to {@link #send}. */
   enum Sent { QUEUED, QUEUE_FULL, CLOSED }
+
+  /**
+   * Frames a meshplane remote may send before its PROOF arrives: about one round trip's worth of
+   * lookups (WHO_HAS, I_HAVE) and packets. More than this is not a correct node catching up.
+   */
+  static final int HELD_LIMIT = 64;
 
   private final Direction direction;
   private final long openedNanos = System.nanoTime();
@@ -31,8 +60,12 @@ final class FabricStream {
   private volatile BoundedSourceQueue<ByteString> queue;
   private volatile UniqueKillSwitch killSwitch;
   private volatile boolean closed;
-  /** Set by the first PONG: the remote is a meshplane node and understands the extensions. */
-  private volatile boolean speaksPing;
+  private volatile Remote remote = Remote.UNKNOWN;
+  /** The remote proved the secret for this stream (or, without a secret, showed it is a meshplane node). */
+  private volatile boolean proven;
+  /** The nonce of the CHALLENGE we sent; null until sent. */
+  private volatile byte[] challenge;
+  private final List<ByteString> held = new ArrayList<>();
   private volatile long lastReceivedNanos = openedNanos;
   /** When our oldest unanswered PING went out; 0 when none is outstanding. */
   private volatile long pingOutstandingSince;
@@ -46,7 +79,7 @@ final class FabricStream {
   void attach(BoundedSourceQueue<ByteString> queue, UniqueKillSwitch killSwitch) {
     this.queue = queue;
     this.killSwitch = killSwitch;
-    if (closed) {
+    if (closed && killSwitch != null) {
       killSwitch.shutdown();
     }
   }
@@ -93,8 +126,63 @@ final class FabricStream {
     this.key = announced;
   }
 
-  boolean speaksPing() {
-    return speaksPing;
+  /** This node's end of the stream, for the stream proof. */
+  StreamProof.Role role() {
+    return direction.role;
+  }
+
+  /** The remote's kind; the first call on a stream of unknown kind decides it as {@code seen}. */
+  synchronized Remote classify(Remote seen) {
+    if (remote == Remote.UNKNOWN) {
+      remote = seen;
+    }
+    return remote;
+  }
+
+  Remote remote() {
+    return remote;
+  }
+
+  /**
+   * True once the remote is a meshplane node that proved it holds the secret for this stream:
+   * the only remotes that get meshplane's extensions and keepalive, and whose extensions count.
+   */
+  boolean meshplane() {
+    return proven;
+  }
+
+  void markProven() {
+    proven = true;
+  }
+
+  /** The CHALLENGE nonce to send, once: null if one was sent on this stream already. */
+  synchronized byte[] challengeOnce(byte[] nonce) {
+    if (challenge != null) {
+      return null;
+    }
+    challenge = nonce.clone();
+    return nonce;
+  }
+
+  /** The nonce our CHALLENGE carried; null if we sent none. */
+  byte[] challenge() {
+    return challenge;
+  }
+
+  /** Keeps a frame that arrived before the remote's PROOF; false if the stream ended or too many wait. */
+  synchronized boolean hold(ByteString frame) {
+    if (closed || held.size() >= HELD_LIMIT) {
+      return false;
+    }
+    held.add(frame);
+    return true;
+  }
+
+  /** The held frames, in arrival order; none are held afterwards. */
+  synchronized List<ByteString> takeHeld() {
+    List<ByteString> frames = List.copyOf(held);
+    held.clear();
+    return frames;
   }
 
   void onFrameReceived(long nowNanos) {
@@ -102,7 +190,6 @@ final class FabricStream {
   }
 
   void onPong() {
-    speaksPing = true;
     pingOutstandingSince = 0;
   }
 

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The live streams of this node, at most one per remote address (as openzro's transport.go):
  * outbound streams keyed by the address dialed, inbound ones by the address announced in HELLO, so
  * both directions between two nodes collapse onto one key. A new stream for a key that has a live
- * one loses: the caller closes it and the existing one stays.
+ * one loses: the caller closes it and the existing one stays, unless the caller replaces it.
  */
 final class FabricStreams {
 
@@ -32,6 +32,11 @@ final class FabricStreams {
         return true;
       }
     }
+  }
+
+  /** Puts {@code successor} in the place of {@code existing}; false if {@code existing} is no longer the entry. */
+  boolean replace(FabricStream existing, FabricStream successor) {
+    return byKey.replace(successor.key(), existing, successor);
   }
 
   /** Removes {@code stream} if it is still the entry for its key (a successor is never removed). */

@@ -157,7 +157,7 @@ final class PeerLocator {
       synchronized (this) {
         for (FabricStream stream : live) {
           unanswered.add(stream.key());
-          if (stream.speaksPing()) {
+          if (stream.meshplane()) {
             unansweredMeshplane.add(stream.key());
           }
         }

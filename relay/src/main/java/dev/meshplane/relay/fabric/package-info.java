@@ -5,14 +5,19 @@
  * are in {@code docs/relay.md#the-fabric-between-relay-nodes}.
  *
  * <p>In scope, all of it built and wired into the node through {@link
- * dev.meshplane.relay.fabric.RelayFabric}: a TCP listener that requires a valid HELLO v2 first
- * ({@code FabricListener}); a dialer that keeps one stream open to every known member and redials
- * with backoff ({@code FabricDialer}); the stream registry, one live stream per remote address,
- * whichever side dialed ({@code FabricStreams}, {@code FabricStream}); framing on Pekko Streams TCP
+ * dev.meshplane.relay.fabric.RelayFabric}: a TCP listener that requires a valid HELLO v2 first,
+ * never one it accepted before or one announcing this node ({@code FabricListener}, {@code
+ * HelloReplayMemory}); a dialer that keeps one stream open to every known member, never to an
+ * address a HELLO announced, and redials with backoff ({@code FabricDialer}); the stream registry,
+ * one live stream per remote address, whichever side dialed ({@code FabricStreams}, {@code
+ * FabricStream}); trust per stream: meshplane nodes prove the secret to each other over a nonce
+ * (CHALLENGE / PROOF) before anything else they send counts, openzro pods are trusted on their
+ * HELLO only where they are allowed; framing on Pekko Streams TCP
  * ({@code FabricFraming}); the locator, a peer-to-node cache filled by WHO_HAS / I_HAVE that
  * finishes as soon as the answers are in ({@code PeerLocator}); the forwarder, which sends FWD
  * frames without copying the packet and holds packets in a small backlog while their lookup runs
- * ({@code FabricForwarder}); PING/PONG keepalive and the NOT_HERE / PEER_LEFT extensions towards
+ * ({@code FabricForwarder}), and the receiving side, which hands a peer only a relay Transport
+ * message it can read; PING/PONG keepalive and the NOT_HERE / PEER_LEFT extensions towards
  * meshplane nodes; member discovery from DNS ({@code FabricDnsDiscovery}) or the Pekko cluster
  * ({@code ClusterFabricDiscovery}); settings ({@link dev.meshplane.relay.fabric.FabricSettings})
  * and metrics ({@code FabricMetrics}).

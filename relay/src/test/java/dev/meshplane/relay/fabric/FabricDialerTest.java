@@ -2,11 +2,13 @@ package dev.meshplane.relay.fabric;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.protocol.relay.RelayProtocolLimits;
 import dev.meshplane.relay.LocalPeers;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -140,9 +142,62 @@ class FabricDialerTest {
     }
   }
 
+  /**
+   * A HELLO is its address and second, so a redial within the same second would repeat the last
+   * one, which the remote refuses as a replay. The dialer waits for the next second instead.
+   */
+  @Test
+  void aRedialWithinTheSameSecondWaitsForTheNextSoItsHelloIsNew() throws Exception {
+    ManualClock clock = new ManualClock(Instant.ofEpochSecond(1_700_000_000L));
+    startFabric(SECRET, clock);
+    ServerSocket pod = pod();
+    fabric.setMembers("static", Set.of(address(pod)));
+    try (Socket first = accept(pod)) {
+      assertEquals(1_700_000_000L, helloTimestamp(RawFabric.readHelloPayload(first)));
+    }
+    // The redial backoff (200 ms) passes within the quiet window; the clock's second does not.
+    pod.setSoTimeout((int) Await.QUIET.toMillis());
+    assertThrows(SocketTimeoutException.class, pod::accept, "redialled with the same HELLO");
+
+    clock.advance(Duration.ofSeconds(1));
+    pod.setSoTimeout((int) WAIT.toMillis());
+    try (Socket second = accept(pod)) {
+      assertEquals(1_700_000_001L, helloTimestamp(RawFabric.readHelloPayload(second)));
+    }
+  }
+
+  /** Members come from discovery only; whatever address a remote announces is its key, never a target. */
+  @Test
+  void anAddressAnnouncedInAnInboundHelloIsNeverDialed() throws Exception {
+    startFabric(SECRET);
+    ServerSocket announced = pod();
+    announced.setSoTimeout((int) Await.QUIET.toMillis());
+    try (Socket inbound = new Socket("127.0.0.1", fabric.boundPort())) {
+      RawFabric.write(inbound, RawFabric.hello(address(announced), Instant.now().getEpochSecond(),
+          SECRET.getBytes(StandardCharsets.UTF_8)));
+      Await.until(WAIT, "inbound stream keyed by its announced address",
+          () -> fabric.stats().streams().equals(List.of(address(announced))));
+    }
+    Await.until(WAIT, "inbound stream gone", () -> fabric.stats().streams().isEmpty());
+    assertThrows(SocketTimeoutException.class, announced::accept, "the announced address was dialed");
+  }
+
   // ------------------------------------------------------------ helpers
 
+  private static long helloTimestamp(byte[] payload) {
+    int a = payload[1] & 0xFF;
+    long timestamp = 0;
+    for (int i = 0; i < 8; i++) {
+      timestamp = (timestamp << 8) | (payload[2 + a + i] & 0xFF);
+    }
+    return timestamp;
+  }
+
   private void startFabric(String secret) throws Exception {
+    startFabric(secret, Clock.systemUTC());
+  }
+
+  private void startFabric(String secret, Clock clock) throws Exception {
     FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
         "meshplane.relay.fabric.host", "127.0.0.1",
         "meshplane.relay.fabric.port", 0,
@@ -157,8 +212,13 @@ class FabricDialerTest {
       public boolean deliver(PeerId destination, ByteString transportMessage) {
         return false;
       }
+
+      @Override
+      public int maxMessageSize() {
+        return RelayProtocolLimits.MAX_MESSAGE_SIZE;
+      }
     };
-    fabric = RelayFabric.start(system, settings, "127.0.0.1", none, new PrometheusRegistry(), Clock.systemUTC())
+    fabric = RelayFabric.start(system, settings, "127.0.0.1", none, new PrometheusRegistry(), clock)
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.protocol.relay.RelayProtocolLimits;
 import dev.meshplane.relay.LocalPeers;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -134,6 +135,11 @@ class FabricDnsDiscoveryTest {
       @Override
       public boolean deliver(PeerId destination, ByteString transportMessage) {
         return false;
+      }
+
+      @Override
+      public int maxMessageSize() {
+        return RelayProtocolLimits.MAX_MESSAGE_SIZE;
       }
     };
     // Announced as SELF_IP: the fabric's own announce address (SELF_IP:boundPort) differs from

@@ -173,7 +173,9 @@ class FabricListenerTest {
   void fwdForAbsentPeerIsDroppedAndStreamStaysOpen() throws Exception {
     start(SECRET);
     try (Socket socket = helloed()) {
-      write(socket, frame(0x14, concat(PID_B, "hello".getBytes(StandardCharsets.US_ASCII))));
+      // A well-formed Transport message (01 03, source slot, payload) for peer-b, who is not here.
+      byte[] transport = concat(HEX.parseHex("0103"), concat(PID_A, "hello".getBytes(StandardCharsets.US_ASCII)));
+      write(socket, frame(0x14, concat(PID_B, transport)));
       write(socket, frame(PING, new byte[0]));
       assertArrayEquals(frame(PONG, new byte[0]), readFrame(socket.getInputStream()));
     }

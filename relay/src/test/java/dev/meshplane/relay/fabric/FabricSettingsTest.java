@@ -63,6 +63,20 @@ class FabricSettingsTest {
     assertEquals(Optional.empty(), s.announceHost());
     assertEquals(0, s.secretBytes().length);
     assertFalse(s.trustedBackplane());
+    assertEquals(FabricSettings.OpenzroPods.AUTO, s.openzroPods());
+  }
+
+  @Test
+  void openzroPodsAutoAllowsThemUnlessMembersComeOnlyFromThePekkoCluster() {
+    FabricSettings auto = settings();
+    assertTrue(auto.openzroPodsAllowed(false), "auto, members from DNS or a static list");
+    assertFalse(auto.openzroPodsAllowed(true), "auto, members only from the Pekko cluster: all meshplane nodes");
+    FabricSettings autoHeadless = settings("headless", "relay-internal");
+    assertTrue(autoHeadless.openzroPodsAllowed(true), "auto with a headless name: openzro's discovery");
+    for (boolean clusterOnly : new boolean[] {false, true}) {
+      assertTrue(settings("openzro-pods", "on").openzroPodsAllowed(clusterOnly));
+      assertFalse(settings("openzro-pods", "off", "headless", "relay-internal").openzroPodsAllowed(clusterOnly));
+    }
   }
 
   @Test
@@ -136,6 +150,8 @@ class FabricSettingsTest {
       "stream-queue-size  | 0",
       "lookup-backlog     | 0",
       "trusted-backplane  | perhaps",
+      "openzro-pods       | sometimes",
+      "openzro-pods       | true",
   })
   void invalidValueNamesTheFullKey(String key, String value) {
     SettingsException e = assertThrows(SettingsException.class, () -> settings(key, value));

@@ -1,6 +1,7 @@
 package dev.meshplane.relay.fabric;
 
 import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.protocol.relay.RelayProtocolLimits;
 import dev.meshplane.relay.LocalPeers;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -36,5 +37,11 @@ final class FakeLocalPeers implements LocalPeers {
     }
     delivered.add(new Delivery(destination, transportMessage.toArray()));
     return true;
+  }
+
+  /** The relay's default, openzro's read buffer. */
+  @Override
+  public int maxMessageSize() {
+    return RelayProtocolLimits.MAX_MESSAGE_SIZE;
   }
 }

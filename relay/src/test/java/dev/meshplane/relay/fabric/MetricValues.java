@@ -3,6 +3,7 @@ package dev.meshplane.relay.fabric;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.List;
@@ -18,6 +19,16 @@ final class MetricValues {
       if ((label == null || value.equals(point.getLabels().get(label)))
           && point instanceof CounterSnapshot.CounterDataPointSnapshot counter) {
         return counter.getValue();
+      }
+    }
+    return 0;
+  }
+
+  /** A gauge without labels. */
+  static double gauge(PrometheusRegistry registry, String name) {
+    for (DataPointSnapshot point : points(registry, name)) {
+      if (point instanceof GaugeSnapshot.GaugeDataPointSnapshot gauge) {
+        return gauge.getValue();
       }
     }
     return 0;

@@ -21,6 +21,13 @@ public final class RawFabric {
 
   public static final int HELLO = 0x00;
   public static final int PING = 0x20;
+  public static final int PONG = 0x21;
+  /** meshplane's extensions that prove a stream (docs/relay.md#the-fabric-between-relay-nodes). */
+  public static final int CHALLENGE = 0xE2;
+  public static final int PROOF = 0xE3;
+  /** The prover's end of the stream in a proof: it dialed, or it accepted. */
+  public static final int DIALER = 0x01;
+  public static final int ACCEPTOR = 0x02;
 
   private RawFabric() {}
 
@@ -58,6 +65,35 @@ public final class RawFabric {
       payload.writeBytes(tag);
     }
     return frame(HELLO, payload.toByteArray());
+  }
+
+  /**
+   * PROOF frame for a CHALLENGE nonce, built from the layout in docs/relay.md: HMAC-SHA256 under
+   * the cluster secret over "meshplane-fabric-proof-v1", the prover's role byte, then prover and
+   * verifier address each with a uint16 BE length, then the nonce.
+   */
+  public static byte[] proof(byte[] secret, int role, String prover, String verifier, byte[] nonce) {
+    ByteArrayOutputStream message = new ByteArrayOutputStream();
+    message.writeBytes("meshplane-fabric-proof-v1".getBytes(StandardCharsets.US_ASCII));
+    message.write(role);
+    for (String address : new String[] {prover, verifier}) {
+      byte[] bytes = address.getBytes(StandardCharsets.UTF_8);
+      message.write(bytes.length >>> 8);
+      message.write(bytes.length);
+      message.writeBytes(bytes);
+    }
+    message.writeBytes(nonce);
+    return frame(PROOF, hmacSha256(secret, message.toByteArray()));
+  }
+
+  /** The payload of the next frame of {@code type}, skipping any other frame (PING probe, PONG). */
+  public static byte[] readPayloadOf(Socket socket, int type) throws IOException {
+    while (true) {
+      byte[] frame = readAnyFrame(socket);
+      if ((frame[0] & 0xFF) == type) {
+        return java.util.Arrays.copyOfRange(frame, 3, frame.length);
+      }
+    }
   }
 
   /** Reads one whole frame, header included. */

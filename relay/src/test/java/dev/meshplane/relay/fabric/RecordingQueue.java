@@ -15,13 +15,13 @@ final class RecordingQueue implements BoundedSourceQueue<ByteString> {
   private final List<ByteString> offered = new ArrayList<>();
   private QueueOfferResult answer = QueueOfferResult.enqueued();
 
-  /** A live stream to {@code address} that sends into a new queue; {@code meshplane} if it answered PING. */
+  /** A live stream to {@code address} that sends into a new queue; {@code meshplane} if its remote proved itself. */
   static FabricStream stream(String address, boolean meshplane, RecordingQueue queue) {
     FabricStream stream = new FabricStream(FabricStream.Direction.OUTBOUND, address);
     // No kill switch: nothing is connected, and close() only needs the flag.
     stream.attach(queue, null);
     if (meshplane) {
-      stream.onPong();
+      stream.markProven();
     }
     return stream;
   }

@@ -1,0 +1,231 @@
+package dev.meshplane.relay.fabric;
+
+import static dev.meshplane.relay.fabric.RawFabric.CHALLENGE;
+import static dev.meshplane.relay.fabric.RawFabric.DIALER;
+import static dev.meshplane.relay.fabric.RawFabric.PING;
+import static dev.meshplane.relay.fabric.RawFabric.PROOF;
+import static dev.meshplane.relay.fabric.RawFabric.concat;
+import static dev.meshplane.relay.fabric.RawFabric.frame;
+import static dev.meshplane.relay.fabric.RawFabric.readAnyFrame;
+import static dev.meshplane.relay.fabric.RawFabric.readPayloadOf;
+import static dev.meshplane.relay.fabric.RawFabric.write;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.typesafe.config.ConfigFactory;
+import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.testkit.Await;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The attack on the fabric, replayed on loopback: a rogue member that nodes dial (it is listed as
+ * one) collects their signed HELLOs and uses them. Two real nodes, the rogue a plain socket
+ * speaking the wire by hand ({@link RawFabric}).
+ */
+class FabricRogueListenerTest {
+
+  private static final HexFormat HEX = HexFormat.of();
+  private static final String SECRET = "s3cret";
+  private static final PeerId VICTIM = PeerId.fromPublicKey("peer-on-b");
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration MESH_WAIT = Duration.ofSeconds(20);
+
+  private static ActorSystem<Void> system;
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final List<RelayFabric> nodes = new ArrayList<>();
+
+  /** One node and what it sees. */
+  private record Node(RelayFabric fabric, PrometheusRegistry registry, FakeLocalPeers peers) {
+    double counter(String name, String label, String value) {
+      return MetricValues.counter(registry, name, label, value);
+    }
+  }
+
+  @BeforeAll
+  static void startSystem() {
+    system = ActorSystem.create(Behaviors.empty(), "fabric-rogue-listener-test");
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    system.terminate();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable closeable : closeables) {
+      closeable.close();
+    }
+    for (RelayFabric fabric : nodes) {
+      fabric.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aCapturedHelloSentBackToTheNodeThatSignedItIsRefused() throws Exception {
+    Node a = start(Map.of());
+    ServerSocket rogue = rogue();
+    a.fabric().setMembers("static", Set.of(address(rogue)));
+    byte[] captured;
+    try (Socket dialed = accept(rogue)) {
+      captured = readAnyFrame(dialed);
+    }
+
+    try (Socket back = new Socket("127.0.0.1", a.fabric().boundPort())) {
+      back.setSoTimeout((int) WAIT.toMillis());
+      // In one write, so the FWD is on its way before the node can refuse the HELLO.
+      write(back, concat(captured, frame(0x14, concat(VICTIM.toBytes(), transport("injected")))));
+      RawFabric.assertClosedWithoutReply(back);
+    }
+    Await.until(WAIT, "counted own_address on the node that signed it",
+        () -> a.counter("relay_cluster_hello_rejects", "reason", "own_address") == 1);
+  }
+
+  /**
+   * The rogue replays node A's HELLO to node B and, to pass B's challenge, hands the challenge to
+   * A on the stream A dialed. A answers, but its proof names the rogue as the node it proves itself
+   * to, so B refuses it; nothing the rogue sent reaches B's peer.
+   */
+  @Test
+  void aRogueListenerCannotPassAnotherNodesProofOff() throws Exception {
+    Node a = start(Map.of("openzro-pods", "off"));
+    Node b = start(Map.of("openzro-pods", "off"));
+    ServerSocket rogue = rogue();
+    a.fabric().setMembers("static", Set.of(address(rogue)));
+
+    try (Socket fromA = accept(rogue); Socket toB = new Socket("127.0.0.1", b.fabric().boundPort())) {
+      toB.setSoTimeout((int) WAIT.toMillis());
+      byte[] helloOfA = readAnyFrame(fromA);
+      write(toB, helloOfA);
+      write(toB, frame(PING, new byte[0]));
+      byte[] challengeOfB = readPayloadOf(toB, CHALLENGE);
+
+      // Posing as a meshplane node to A, the rogue asks A to answer B's challenge.
+      write(fromA, frame(PING, new byte[0]));
+      write(fromA, frame(CHALLENGE, challengeOfB));
+      byte[] proofOfA = readPayloadOf(fromA, PROOF);
+      // A did prove itself, with the right secret, over B's nonce; but to the rogue it dialed.
+      assertArrayEquals(RawFabric.proof(SECRET.getBytes(StandardCharsets.UTF_8), DIALER,
+          a.fabric().announceAddress(), address(rogue), challengeOfB), frame(PROOF, proofOfA));
+
+      write(toB, frame(0x14, concat(VICTIM.toBytes(), transport("injected"))));
+      write(toB, frame(PROOF, proofOfA));
+      assertClosedByNode(toB);
+    }
+    Await.until(WAIT, "B counted the proof as a mismatch",
+        () -> b.counter("meshplane_relay_cluster_stream_proofs", "result", "mismatch") == 1);
+    Await.until(WAIT, "B dropped the FWD it held",
+        () -> b.counter("meshplane_relay_cluster_frames_dropped", "reason", "unproven") == 1);
+    assertNull(b.peers().delivered.poll(Await.QUIET.toMillis(), TimeUnit.MILLISECONDS), "nothing reached B's peer");
+    assertEquals(0, MetricValues.gauge(b.registry(), "relay_cluster_streams"));
+  }
+
+  @Test
+  void nodesThatHoldTheSecretProveItToEachOtherAndForward() throws Exception {
+    Node a = start(Map.of("openzro-pods", "off"), new FakeLocalPeers());
+    Node b = start(Map.of("openzro-pods", "off"));
+    a.fabric().setMembers("static", Set.of(b.fabric().announceAddress()));
+    b.fabric().setMembers("static", Set.of(a.fabric().announceAddress()));
+    for (Node node : List.of(a, b)) {
+      Await.until(MESH_WAIT, node.fabric().announceAddress() + " has one proven stream",
+          () -> node.fabric().stats().meshplaneStreams() == 1 && node.fabric().stats().streams().size() == 1);
+    }
+
+    // Both dialed at once, so one of the two connections may still be replaced by the other: a
+    // packet on the losing one is lost, as any packet on a stream that closes. Keep sending.
+    FakeLocalPeers.Delivery delivery = null;
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (delivery == null && System.nanoTime() - end < 0) {
+      a.fabric().forward(VICTIM, ByteString.fromArray(transport("from a")));
+      delivery = b.peers().delivered.poll(200, TimeUnit.MILLISECONDS);
+    }
+    assertNotNull(delivery, "not forwarded from A to B");
+    assertArrayEquals(transport("from a"), delivery.message());
+    assertEquals(0, a.counter("meshplane_relay_cluster_stream_proofs", "result", "mismatch")
+        + b.counter("meshplane_relay_cluster_stream_proofs", "result", "mismatch"));
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  /** A node whose one local peer is the victim. */
+  private Node start(Map<String, Object> overrides) throws Exception {
+    return start(overrides, new FakeLocalPeers(VICTIM));
+  }
+
+  private Node start(Map<String, Object> overrides, FakeLocalPeers peers) throws Exception {
+    Map<String, Object> config = new HashMap<>(Map.of(
+        "meshplane.relay.fabric.host", "127.0.0.1",
+        "meshplane.relay.fabric.port", 0,
+        "meshplane.relay.fabric.secret", SECRET));
+    overrides.forEach((key, value) -> config.put("meshplane.relay.fabric." + key, value));
+    PrometheusRegistry registry = new PrometheusRegistry();
+    RelayFabric fabric = RelayFabric.start(system, FabricSettings.fromConfig(ConfigFactory.parseMap(config)),
+        "127.0.0.1", peers, registry, Clock.systemUTC()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    nodes.add(fabric);
+    return new Node(fabric, registry, peers);
+  }
+
+  private ServerSocket rogue() throws IOException {
+    ServerSocket rogue = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    rogue.setSoTimeout((int) WAIT.toMillis());
+    closeables.add(rogue);
+    return rogue;
+  }
+
+  private static String address(ServerSocket rogue) {
+    return "127.0.0.1:" + rogue.getLocalPort();
+  }
+
+  private static Socket accept(ServerSocket rogue) throws IOException {
+    Socket socket = rogue.accept();
+    socket.setSoTimeout((int) WAIT.toMillis());
+    return socket;
+  }
+
+  private static void assertClosedByNode(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    try {
+      while (in.read() != -1) {
+        // what the node sent before closing: skipped
+      }
+    } catch (SocketTimeoutException e) {
+      fail("the node kept the stream open");
+    } catch (SocketException reset) {
+      // Closed by reset: closed too.
+    }
+  }
+
+  /** A Transport message (01 03, source slot, payload) for the victim's node to deliver. */
+  private static byte[] transport(String payload) {
+    return concat(HEX.parseHex("0103"),
+        concat(PeerId.fromPublicKey("forged-source").toBytes(), payload.getBytes(StandardCharsets.US_ASCII)));
+  }
+}
