@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
  * within the 10 s deadlines below proves that lookups finish on the answers (I_HAVE, NOT_HERE)
  * rather than on the timeout, which is what meshplane promises among its own nodes.
  */
-class RelayFabricTest {
+class RelayFabricIntegrationTest {
 
   static final HexFormat HEX = HexFormat.of();
   static final String FABRIC_SECRET = "s3cret";

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  * whole data path runs, and the rejects are checked end to end, including that bytes following a
  * rejected HELLO never reach a peer.
  */
-class ForeignPodRelayTest {
+class ForeignPodRelayIntegrationTest {
 
   static final HexFormat HEX = HexFormat.of();
   static final String FABRIC_SECRET = "s3cret";

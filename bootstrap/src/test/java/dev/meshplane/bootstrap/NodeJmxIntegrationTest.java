@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * One in-process node with its MBeans served over remote JMX, read with the JDK's own JMX client
  * exactly as jconsole would, and through {@link Inspect}.
  */
-class NodeJmxTest {
+class NodeJmxIntegrationTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
 
