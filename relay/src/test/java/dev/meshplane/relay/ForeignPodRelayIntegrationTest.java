@@ -1,7 +1,9 @@
 package dev.meshplane.relay;
 
-import static dev.meshplane.relay.RelayTestSupport.awaitUntil;
 import static dev.meshplane.relay.RelayTestSupport.metric;
+import static dev.meshplane.relay.RelayTestSupport.startServer;
+import static dev.meshplane.relay.RelayTestSupport.stop;
+import static dev.meshplane.relay.RelayTestSupport.validToken;
 import static dev.meshplane.relay.fabric.RawFabric.assertClosedWithoutReply;
 import static dev.meshplane.relay.fabric.RawFabric.concat;
 import static dev.meshplane.relay.fabric.RawFabric.frame;
@@ -14,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.typesafe.config.ConfigFactory;
-import dev.meshplane.protocol.relay.AuthTokenV2;
-import dev.meshplane.protocol.relay.RelayAuthSecret;
 import dev.meshplane.relay.fabric.FabricSettings;
 import dev.meshplane.relay.fabric.RelayFabric;
+import dev.meshplane.relay.testkit.RelayTestPeer;
+import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +38,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +60,6 @@ class ForeignPodRelayIntegrationTest {
   static final String FABRIC_SECRET = "s3cret";
   static final String POD_ADDRESS = "10.20.30.40:7090";
   static final Duration WAIT = Duration.ofSeconds(10);
-  static final Duration QUIET = Duration.ofMillis(300);
 
   /** test-vectors.md §C: PID_A = ID of "peer-a", PID_B = ID of "peer-b". */
   static final byte[] PID_A = HEX.parseHex("7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe");
@@ -81,9 +81,8 @@ class ForeignPodRelayIntegrationTest {
 
   static ActorSystem<Void> system;
   static HttpClient http;
-  static final AuthTokenV2 TOKENS = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RelayTestSupport.SECRET));
 
-  final List<TestPeer> peers = new ArrayList<>();
+  final List<RelayTestPeer> peers = new ArrayList<>();
   final List<Socket> sockets = new ArrayList<>();
   PrometheusRegistry registry;
   RelayServer server;
@@ -92,22 +91,18 @@ class ForeignPodRelayIntegrationTest {
 
   @BeforeAll
   static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "foreign-pod-test", ConfigFactory.parseString(
-        "pekko.loglevel = WARNING\npekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
-            + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"")
-        .withFallback(ConfigFactory.load()));
+    system = RelayTestSupport.actorSystem("foreign-pod-test");
     http = HttpClient.newHttpClient();
   }
 
   @AfterAll
   static void stopSystem() throws Exception {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    RelayTestSupport.terminate(system);
   }
 
   @AfterEach
   void stopNode() throws Exception {
-    peers.forEach(TestPeer::close);
+    peers.forEach(RelayTestPeer::close);
     for (Socket socket : sockets) {
       socket.close();
     }
@@ -115,7 +110,7 @@ class ForeignPodRelayIntegrationTest {
       fabric.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     if (server != null) {
-      server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      stop(server);
     }
   }
 
@@ -126,26 +121,26 @@ class ForeignPodRelayIntegrationTest {
     // The pod never answers PING, so the node waits for its answer; 30 s means only the I_HAVE
     // can end the lookup within the socket's 10 s read timeout.
     start("30s");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
 
     b.send(transport(PID_A, "hello"));
     assertEquals(WHO_HAS_A, HEX.formatHex(readFrame(pod)), "WHO_HAS(peer-a), test-vectors §C");
     write(pod, frame(I_HAVE, concat(PID_A, HEX.parseHex("00000001"))));
     assertEquals(FWD_C2, HEX.formatHex(readFrame(pod)), "FWD(peer-a, message with slot = peer-b), §C.2");
-    awaitUntil(WAIT, "forward counted ok", () -> forwards("ok") == 1);
+    Await.until(WAIT, "forward counted ok", () -> forwards("ok") == 1);
 
     // Cached (§6.4): the next packet goes out as FWD with no new WHO_HAS.
     b.send(transport(PID_A, "again"));
     assertEquals(HEX.formatHex(frame(FWD, concat(PID_A, transport(PID_B, "again")))), HEX.formatHex(readFrame(pod)));
-    awaitUntil(WAIT, "second forward counted ok", () -> forwards("ok") == 2);
+    Await.until(WAIT, "second forward counted ok", () -> forwards("ok") == 2);
     assertEquals(0, totalRejects());
   }
 
   @Test
   void fwdFromAPodIsDeliveredToTheLocalPeerByteForByte() throws Exception {
     start("200ms");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
 
     byte[] small = transport(PID_A, "from the pod");
@@ -158,14 +153,14 @@ class ForeignPodRelayIntegrationTest {
     byte[] large = concat(HEX.parseHex("0103"), concat(PID_A, payload));
     write(pod, frame(FWD, concat(PID_B, large)));
     assertArrayEquals(large, b.poll(WAIT), "large embedded message, unchanged");
-    awaitUntil(WAIT, "two FWDs delivered",
+    Await.until(WAIT, "two FWDs delivered",
         () -> metric(registry, "meshplane_relay_cluster_forwards_received", "result", "delivered") == 2);
   }
 
   @Test
   void unsolicitedIHaveFillsTheCacheSoTheFirstPacketNeedsNoWhoHas() throws Exception {
     start("30s");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
     // §6.3: an I_HAVE updates the cache even without a pending lookup. Frames are handled in
     // order, so the PONG proves the I_HAVE was processed.
@@ -181,13 +176,13 @@ class ForeignPodRelayIntegrationTest {
   @Test
   void silentPodEndsTheLookupAtTheTimeoutAndALateIHaveStillCounts() throws Exception {
     start("300ms");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
 
     b.send(transport(PID_A, "lost"));
     assertEquals(WHO_HAS_A, HEX.formatHex(readFrame(pod)));
     // An openzro pod without the peer stays silent (§6.2): the lookup must still end.
-    awaitUntil(WAIT, "peer_not_found counted", () -> forwards("peer_not_found") == 1);
+    Await.until(WAIT, "peer_not_found counted", () -> forwards("peer_not_found") == 1);
     assertEquals(0, forwards("ok"));
 
     // A late answer is cached anyway (§6.3), so the next packet is forwarded without asking.
@@ -201,19 +196,19 @@ class ForeignPodRelayIntegrationTest {
   @Test
   void podThatNeverAnsweredPingGetsNoMeshplaneExtensions() throws Exception {
     start("200ms");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
     // The node's one probe is the first thing on the stream.
     assertArrayEquals(frame(PING, new byte[0]), readAnyFrame(pod));
 
     b.close();
-    awaitUntil(WAIT, "peer-b gone", () -> !server.localPeers().has(b.id));
+    Await.until(WAIT, "peer-b gone", () -> !server.localPeers().has(b.id()));
     // No PEER_LEFT for peer-b, and a FWD for the absent peer gets no NOT_HERE: the next frame on
     // the stream after these is the PONG, nothing before it and no further PING.
     write(pod, frame(FWD, concat(PID_B, transport(PID_A, "too late"))));
     write(pod, frame(PING, new byte[0]));
     assertEquals(HEX.formatHex(frame(PONG, new byte[0])), HEX.formatHex(readAnyFrame(pod)));
-    awaitUntil(WAIT, "FWD for an absent peer counted dropped",
+    Await.until(WAIT, "FWD for an absent peer counted dropped",
         () -> metric(registry, "meshplane_relay_cluster_forwards_received", "result", "dropped") == 1);
   }
 
@@ -222,7 +217,7 @@ class ForeignPodRelayIntegrationTest {
   @Test
   void secondConnectionAnnouncingTheSameAddressIsClosedAndTheFirstKeepsWorking() throws Exception {
     start("30s");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     byte[] secret = FABRIC_SECRET.getBytes(StandardCharsets.UTF_8);
     Socket first = pod(hello(POD_ADDRESS, now(), secret));
     // §5: a replayed or duplicate HELLO for a key with a live stream loses; no reject is counted.
@@ -237,7 +232,7 @@ class ForeignPodRelayIntegrationTest {
 
     // Once the first is gone, the address can connect again.
     first.close();
-    awaitUntil(WAIT, "stream removed", () -> streams() == 0);
+    Await.until(WAIT, "stream removed", () -> streams() == 0);
     pod(hello(POD_ADDRESS, now(), secret));
   }
 
@@ -255,7 +250,7 @@ class ForeignPodRelayIntegrationTest {
     } catch (java.net.SocketTimeoutException e) {
       org.junit.jupiter.api.Assertions.fail("the node kept its side of an ended stream open (half-open connection)");
     }
-    awaitUntil(WAIT, "stream removed", () -> streams() == 0);
+    Await.until(WAIT, "stream removed", () -> streams() == 0);
   }
 
   // ------------------------------------------------------------ rejected HELLOs, end to end
@@ -263,7 +258,7 @@ class ForeignPodRelayIntegrationTest {
   @Test
   void badFirstFramesAreClosedWithoutReplyCountedAndCannotInject() throws Exception {
     start("200ms");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     byte[] secret = FABRIC_SECRET.getBytes(StandardCharsets.UTF_8);
     byte[] injected = frame(FWD, concat(PID_B, transport(PID_A, "injected")));
 
@@ -280,7 +275,7 @@ class ForeignPodRelayIntegrationTest {
 
     assertEquals(6, totalRejects());
     assertEquals(0, streams(), "no stream registered");
-    assertNull(b.poll(QUIET), "nothing reached peer-b");
+    assertNull(b.poll(Await.QUIET), "nothing reached peer-b");
     assertEquals(0, metric(registry, "meshplane_relay_cluster_forwards_received", "result", "delivered"));
   }
 
@@ -318,9 +313,8 @@ class ForeignPodRelayIntegrationTest {
 
   void start(String lookupTimeout) throws Exception {
     registry = new PrometheusRegistry();
-    server = RelayServer.start(system, RelayTestSupport.settings(Map.of()), registry)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    uri = URI.create("ws://127.0.0.1:" + server.boundPort() + RelayServer.PATH);
+    server = startServer(system, Map.of(), registry);
+    uri = RelayTestSupport.uri(server);
     FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
         "meshplane.relay.fabric.host", "127.0.0.1",
         "meshplane.relay.fabric.port", 0,
@@ -331,11 +325,10 @@ class ForeignPodRelayIntegrationTest {
     server.useRemotePeers(fabric);
   }
 
-  TestPeer join(String publicKey) throws Exception {
-    TestPeer peer = TestPeer.authenticated(http, uri, publicKey,
-        TOKENS.generate(Instant.now().getEpochSecond() + 3600));
+  RelayTestPeer join(String publicKey) throws Exception {
+    RelayTestPeer peer = RelayTestPeer.authenticated(http, uri, publicKey, validToken());
     peers.add(peer);
-    awaitUntil(WAIT, publicKey + " registered", () -> server.localPeers().has(peer.id));
+    Await.until(WAIT, publicKey + " registered", () -> server.localPeers().has(peer.id()));
     return peer;
   }
 
@@ -351,7 +344,7 @@ class ForeignPodRelayIntegrationTest {
     double before = streams();
     Socket socket = connect();
     write(socket, hello);
-    awaitUntil(WAIT, "pod stream registered", () -> streams() == before + 1);
+    Await.until(WAIT, "pod stream registered", () -> streams() == before + 1);
     return socket;
   }
 
@@ -359,7 +352,7 @@ class ForeignPodRelayIntegrationTest {
     Socket socket = connect();
     write(socket, bytes);
     assertClosedWithoutReply(socket);
-    awaitUntil(WAIT, "relay_cluster_hello_rejects_total{reason=" + reason + "} = " + expected,
+    Await.until(WAIT, "relay_cluster_hello_rejects_total{reason=" + reason + "} = " + expected,
         () -> metric(registry, "relay_cluster_hello_rejects", "reason", reason) == expected);
   }
 
