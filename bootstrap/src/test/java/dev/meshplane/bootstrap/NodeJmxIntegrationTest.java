@@ -10,6 +10,7 @@ import dev.meshplane.bootstrap.jmx.Inspect;
 import dev.meshplane.bootstrap.jmx.NodeJmx;
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
+import dev.meshplane.testkit.Await;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class NodeJmxIntegrationTest {
         MBeanServerConnection mbeans = connector.getMBeanServerConnection();
 
         String self = (String) mbeans.getAttribute(cluster, "SelfAddress");
-        TestNodes.await(WAIT, "self Up and leader", () ->
+        Await.until(WAIT, "self Up and leader", () ->
             "Up".equals(attribute(mbeans, cluster, "SelfStatus"))
                 && self.equals(attribute(mbeans, cluster, "Leader")));
         assertEquals(1, mbeans.getAttribute(cluster, "MemberCount"));
@@ -70,10 +71,10 @@ class NodeJmxIntegrationTest {
             PeerStream b = client.connect("jmx-b-" + UUID.randomUUID())) {
           a.awaitRegistered(WAIT);
           b.awaitRegistered(WAIT);
-          TestNodes.await(WAIT, "2 connected peers over JMX",
+          Await.until(WAIT, "2 connected peers over JMX",
               () -> Long.valueOf(2).equals(attribute(mbeans, signal, "ConnectedPeers")));
           assertEquals(2, mbeans.getAttribute(signal, "OpenStreams"));
-          TestNodes.await(WAIT, "2 peer sessions hosted here",
+          Await.until(WAIT, "2 peer sessions hosted here",
               () -> ((Integer) attribute(mbeans, sharding, "LocalEntities")) >= 2);
           assertTrue((Integer) mbeans.getAttribute(sharding, "LocalShards") >= 1);
           String[] regions = (String[]) mbeans.getAttribute(sharding, "Regions");
