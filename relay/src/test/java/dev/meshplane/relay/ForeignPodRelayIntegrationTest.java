@@ -45,8 +45,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real relay node (RelayServer + RelayFabric, wall clock) against a "foreign pod": a plain
- * {@link Socket} that speaks relay-fabric.md byte by byte through {@code RawFabric} (§2 frames,
- * §4 HELLO v2 signed with javax.crypto.Mac, §6 WHO_HAS / I_HAVE, §7 FWD) and behaves like an
+ * {@link Socket} that speaks the fabric byte by byte through {@code RawFabric} (frames as openzro
+ * relay/server/cluster/frame.go, HELLO v2 signed with javax.crypto.Mac as messages.go checks it,
+ * WHO_HAS / I_HAVE as locator.go, FWD as forwarder.go) and behaves like an
  * openzro pod: it never answers the node's PING probe, so the node must treat it as openzro (no
  * NOT_HERE / PEER_LEFT, no keepalive) while still forwarding through it. The local peer is a JDK WebSocket client.
  *
@@ -61,11 +62,14 @@ class ForeignPodRelayIntegrationTest {
   static final String POD_ADDRESS = "10.20.30.40:7090";
   static final Duration WAIT = Duration.ofSeconds(10);
 
-  /** test-vectors.md §C: PID_A = ID of "peer-a", PID_B = ID of "peer-b". */
+  /** Relay peer IDs of "peer-a" and "peer-b" (openzro relay/messages/id.go, HashID). */
   static final byte[] PID_A = HEX.parseHex("7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe");
   static final byte[] PID_B = HEX.parseHex("7368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a");
   static final String WHO_HAS_A = "0100247368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe";
-  /** §C.2: peer-b sent "hello" to peer-a; the node forwards it with the slot holding PID_B. */
+  /**
+   * peer-b sent "hello" to peer-a; the node forwards it with the slot already holding PID_B
+   * (openzro relay/server/peer.go, handleTransportMsg stamps the source before forwarding).
+   */
   static final String FWD_C2 = "14004f7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe"
       + "01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a68656c6c6f";
 
@@ -125,12 +129,13 @@ class ForeignPodRelayIntegrationTest {
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
 
     b.send(transport(PID_A, "hello"));
-    assertEquals(WHO_HAS_A, HEX.formatHex(readFrame(pod)), "WHO_HAS(peer-a), test-vectors §C");
+    assertEquals(WHO_HAS_A, HEX.formatHex(readFrame(pod)), "WHO_HAS(peer-a)");
     write(pod, frame(I_HAVE, concat(PID_A, HEX.parseHex("00000001"))));
-    assertEquals(FWD_C2, HEX.formatHex(readFrame(pod)), "FWD(peer-a, message with slot = peer-b), §C.2");
+    assertEquals(FWD_C2, HEX.formatHex(readFrame(pod)), "FWD(peer-a, message with slot = peer-b)");
     Await.until(WAIT, "forward counted ok", () -> forwards("ok") == 1);
 
-    // Cached (§6.4): the next packet goes out as FWD with no new WHO_HAS.
+    // Cached (openzro relay/server/cluster/locator.go, Lookup): the next packet goes out as FWD
+    // with no new WHO_HAS.
     b.send(transport(PID_A, "again"));
     assertEquals(HEX.formatHex(frame(FWD, concat(PID_A, transport(PID_B, "again")))), HEX.formatHex(readFrame(pod)));
     Await.until(WAIT, "second forward counted ok", () -> forwards("ok") == 2);
@@ -162,8 +167,9 @@ class ForeignPodRelayIntegrationTest {
     start("30s");
     RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
-    // §6.3: an I_HAVE updates the cache even without a pending lookup. Frames are handled in
-    // order, so the PONG proves the I_HAVE was processed.
+    // An I_HAVE updates the cache even without a pending lookup (openzro
+    // relay/server/cluster/locator.go, HandleIHave). Frames are handled in order, so the PONG
+    // proves the I_HAVE was processed.
     write(pod, frame(I_HAVE, concat(PID_A, HEX.parseHex("00000007"))));
     write(pod, frame(PING, new byte[0]));
     assertArrayEquals(frame(PONG, new byte[0]), readFrame(pod));
@@ -181,11 +187,12 @@ class ForeignPodRelayIntegrationTest {
 
     b.send(transport(PID_A, "lost"));
     assertEquals(WHO_HAS_A, HEX.formatHex(readFrame(pod)));
-    // An openzro pod without the peer stays silent (§6.2): the lookup must still end.
+    // An openzro pod without the peer stays silent (openzro relay/server/cluster/locator.go,
+    // HandleWhoHas): the lookup must still end.
     Await.until(WAIT, "peer_not_found counted", () -> forwards("peer_not_found") == 1);
     assertEquals(0, forwards("ok"));
 
-    // A late answer is cached anyway (§6.3), so the next packet is forwarded without asking.
+    // A late answer is cached anyway (HandleIHave), so the next packet is forwarded without asking.
     write(pod, frame(I_HAVE, concat(PID_A, HEX.parseHex("00000001"))));
     write(pod, frame(PING, new byte[0]));
     assertArrayEquals(frame(PONG, new byte[0]), readFrame(pod));
@@ -220,7 +227,8 @@ class ForeignPodRelayIntegrationTest {
     RelayTestPeer b = join("peer-b");
     byte[] secret = FABRIC_SECRET.getBytes(StandardCharsets.UTF_8);
     Socket first = pod(hello(POD_ADDRESS, now(), secret));
-    // §5: a replayed or duplicate HELLO for a key with a live stream loses; no reject is counted.
+    // A replayed or duplicate HELLO for an address with a live stream loses; no reject is counted
+    // (openzro relay/server/cluster/transport.go, handleAccepted).
     Socket second = connect();
     write(second, hello(POD_ADDRESS, now(), secret));
     assertClosedWithoutReply(second);
@@ -241,7 +249,8 @@ class ForeignPodRelayIntegrationTest {
     start("200ms");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
     pod.shutdownOutput();
-    // §5: the read loop ends, the stream leaves the map and the connection is closed (EOF here).
+    // The read loop ends, the stream leaves the map and the connection is closed, EOF here
+    // (openzro relay/server/cluster/transport.go, readLoop and dropStream).
     InputStream in = pod.getInputStream();
     try {
       while (in.read() != -1) {
@@ -265,7 +274,8 @@ class ForeignPodRelayIntegrationTest {
     rejectWith(concat(hello(POD_ADDRESS, now(), "not-the-secret".getBytes(StandardCharsets.UTF_8)), injected),
         "hmac_mismatch", 1);
     rejectWith(concat(hello(POD_ADDRESS, now(), new byte[0]), injected), "unsigned_but_required", 1);
-    // §4.2 row 4, on the node's wall clock, both directions; checked before the MAC.
+    // A timestamp more than 5 min off the node's wall clock, either way, is checked before the MAC
+    // (openzro relay/server/cluster/messages.go, DecodeHello).
     rejectWith(concat(hello(POD_ADDRESS, now() - 400, secret), injected), "stale_timestamp", 1);
     rejectWith(concat(hello(POD_ADDRESS, now() + 400, secret), injected), "stale_timestamp", 2);
     rejectWith(concat(hello(POD_ADDRESS, now() - 400, "forged".getBytes(StandardCharsets.UTF_8)), injected),
@@ -286,25 +296,25 @@ class ForeignPodRelayIntegrationTest {
     byte[] good = payloadOf(hello(POD_ADDRESS, now(), secret));
     int a = POD_ADDRESS.length();
 
-    // Row 1: payload under 11 bytes.
+    // Payload under 11 bytes.
     rejectWith(frame(HELLO, java.util.Arrays.copyOf(good, 10)), "malformed", 1);
-    // Row 2: version 1.
+    // Version 1.
     byte[] v1 = good.clone();
     v1[0] = 1;
     rejectWith(frame(HELLO, v1), "malformed", 2);
-    // Row 3: addr_len runs past the payload.
+    // addr_len runs past the payload.
     byte[] longAddr = java.util.Arrays.copyOf(good, 2 + a + 8 + 1);
     longAddr[1] = (byte) 200;
     rejectWith(frame(HELLO, longAddr), "malformed", 3);
-    // Row 5: hmac_len 32 but the MAC is cut short.
+    // hmac_len 32 but the MAC is cut short.
     rejectWith(frame(HELLO, java.util.Arrays.copyOf(good, good.length - 1)), "malformed", 4);
-    // Row 6b: a 16-byte MAC.
+    // A 16-byte MAC.
     byte[] shortMac = java.util.Arrays.copyOf(good, 11 + a + 16);
     shortMac[10 + a] = 16;
     rejectWith(frame(HELLO, shortMac), "malformed", 5);
     assertEquals(5, totalRejects());
 
-    // §4.1: trailing bytes after the MAC are ignored, the HELLO is accepted.
+    // Trailing bytes after the MAC are ignored, the HELLO is accepted (DecodeHello reads hmac_len bytes).
     pod(frame(HELLO, concat(good, new byte[] {1, 2, 3, 4})));
     assertEquals(5, totalRejects());
   }
@@ -376,13 +386,13 @@ class ForeignPodRelayIntegrationTest {
     return Instant.now().getEpochSecond();
   }
 
-  // ------------------------------------------------------------ wire format, by hand from the spec
+  // ------------------------------------------------------------ wire format, by hand
 
   static byte[] payloadOf(byte[] frame) {
     return java.util.Arrays.copyOfRange(frame, 3, frame.length);
   }
 
-  /** relay-peer-protocol.md §6.1 transport message: 0x01, 0x03, 36-byte slot, payload. */
+  /** Transport message (openzro relay/messages/message.go, MarshalTransportMsg): 0x01, 0x03, 36-byte slot, payload. */
   static byte[] transport(byte[] slot, String payload) {
     return concat(HEX.parseHex("0103"), concat(slot, payload.getBytes(StandardCharsets.UTF_8)));
   }

@@ -78,7 +78,8 @@ final class InMemoryRelay {
       BlockingQueue<byte[]> received) {
 
     void send(byte[] message) {
-      assertTrue(inbound.offer(BinaryMessage.create(ByteString.fromArray(message))).isEnqueued(), id + ": message queued");
+      assertTrue(inbound.offer(BinaryMessage.create(ByteString.fromArray(message))).isEnqueued(),
+          id + ": message queued");
     }
 
     /** The next message the relay wrote, health checks skipped; fails after {@link #WAIT}. */

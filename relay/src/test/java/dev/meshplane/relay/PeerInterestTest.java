@@ -19,10 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One connection's peer-state subscriptions. As openzro keeps them (openzro
+ * One connection's peer-state subscriptions, as openzro keeps them (openzro
  * relay/server/store/listener.go): an answer with the watched peers already online, a one-shot
- * online notice, an offline notice that lasts until unsubscribed. Added here: a peer on another
- * node counts as online, and one connection may watch only so many peers.
+ * online notice, an offline notice that lasts until unsubscribed; a peer on another node counts as
+ * online (openzro relay/server/peer.go, handleSubscribePeerState). Added here: one connection may
+ * watch only so many peers.
  */
 class PeerInterestTest {
 

@@ -43,8 +43,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three relay nodes in one ActorSystem, each a real {@link RelayServer} with a real
  * {@link RelayFabric} on loopback, meshed through static members; peers are JDK WebSocket clients
- * ({@link RelayTestPeer}). Expected bytes are built by hand from relay-peer-protocol.md §6 and
- * test-vectors.md §E, not with the project's codec.
+ * ({@link RelayTestPeer}). Expected bytes are built by hand from openzro's message layouts
+ * (openzro relay/messages/message.go and peer_state.go), not with the project's codec.
  *
  * <p>The shared cluster runs with {@code lookup-timeout = 30s}: every scenario that completes
  * within the 10 s deadlines below proves that lookups finish on the answers (I_HAVE, NOT_HERE)
@@ -61,7 +61,7 @@ class RelayFabricIntegrationTest {
   /** How long one probe packet may take to arrive before the next is sent. */
   static final Duration PROBE_WAIT = Duration.ofMillis(200);
 
-  /** test-vectors.md §E.4: peer-a → peer-b "ping", as sent and as delivered. */
+  /** peer-a → peer-b "ping", as sent (slot: peer-b) and as delivered (slot: peer-a). */
   static final String E4_SENT = "01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a70696e67";
   static final String E4_DELIVERED =
       "01037368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe70696e67";
@@ -144,7 +144,7 @@ class RelayFabricIntegrationTest {
     RelayTestPeer a = join(n1, "peer-a");
     RelayTestPeer b = join(n2, "peer-b");
     a.send(HEX.parseHex(E4_SENT));
-    // Slot rewritten to the source, payload unchanged: byte for byte what one node delivers (§E.4).
+    // Slot rewritten to the source, payload unchanged: byte for byte what one node delivers.
     assertArrayEquals(HEX.parseHex(E4_DELIVERED), b.poll(DEADLINE), "peer-b on node2 received");
     Await.until(DEADLINE, "node1 counts one forward ok", () -> forwards(n1, "ok") == ok1 + 1);
     Await.until(DEADLINE, "node2 counts one FWD delivered", () -> received(n2, "delivered") == delivered2 + 1);
@@ -227,7 +227,8 @@ class RelayFabricIntegrationTest {
     // Settled on node3: the next packet goes straight there.
     a.send(transport(moved.id(), "settled"));
     assertArrayEquals(transport(a.id(), "settled"), drainUntil(moved, transport(a.id(), "settled")));
-    // Exactly one relay_cluster_forwards_total per packet, whatever its result (§10).
+    // Exactly one relay_cluster_forwards_total per packet, whatever its result (openzro
+    // relay/server/cluster/metrics.go, IncForward).
     int packets = sent.size() + 2;
     Await.until(DEADLINE, packets + " forwards counted", () -> allForwards(n1) == forwardsBefore + packets);
   }
@@ -242,7 +243,8 @@ class RelayFabricIntegrationTest {
     RelayTestPeer c = join(n1, "watcher-c");
     PeerId nowhere = PeerId.fromPublicKey("watched-nowhere");
     c.send(peerState(8, nowhere, d.id()));
-    // relay-fabric.md §7.3: owned by another node = online; the absent one is not reported.
+    // Owned by another node = online (openzro relay/server/peer.go, handleSubscribePeerState);
+    // the absent one is not reported.
     assertArrayEquals(peerState(10, d.id()), c.poll(DEADLINE), "PeersOnline for watched-d");
     assertNull(c.poll(Await.QUIET), "nothing about a peer connected nowhere");
   }
@@ -389,7 +391,7 @@ class RelayFabricIntegrationTest {
     return null;
   }
 
-  /** relay-peer-protocol.md §6.1: 0x01, 0x03, 36-byte peer ID slot, payload. */
+  /** Transport (openzro relay/messages/message.go, MarshalTransportMsg): 0x01, 0x03, 36-byte peer ID slot, payload. */
   static byte[] transport(PeerId slot, String payload) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(0x01);
@@ -399,7 +401,7 @@ class RelayFabricIntegrationTest {
     return out.toByteArray();
   }
 
-  /** relay-peer-protocol.md §6.4: 0x01, type, concatenated 36-byte IDs. */
+  /** Peer-state message (openzro relay/messages/peer_state.go): 0x01, type, concatenated 36-byte IDs. */
   static byte[] peerState(int type, PeerId... ids) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(0x01);

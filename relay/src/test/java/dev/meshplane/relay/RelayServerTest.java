@@ -127,7 +127,7 @@ class RelayServerTest {
     start(Map.of("exposed-address", "rels://relay.example.com:443"));
     RelayTestPeer peer = unauthenticated("peer-a");
     peer.send(RelayMessageCodec.encode(new Auth(peer.id(), validToken())));
-    // test-vectors §E.3, byte for byte.
+    // 01 07 and the instance URL, byte for byte (openzro relay/messages/message.go, MarshalAuthResponse).
     peer.expect(HEX.parseHex("010772656c733a2f2f72656c61792e6578616d706c652e636f6d3a343433"));
     Await.until(WAIT, "peer registered", () -> server.connectedPeers() == 1);
     assertEquals(1, handshakes("ok"));
@@ -244,7 +244,8 @@ class RelayServerTest {
     start();
     RelayTestPeer a = peer("peer-a");
     RelayTestPeer b = peer("peer-b");
-    // test-vectors §E.4: as sent by peer-a, and as peer-b must receive it.
+    // Transport "ping" from peer-a to peer-b as sent, and as peer-b must receive it: the slot
+    // rewritten to the source (openzro relay/server/peer.go, handleTransportMsg).
     a.send(HEX.parseHex("01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a70696e67"));
     b.expect(HEX.parseHex("01037368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe70696e67"));
     // Counted when queued, which may be a moment after the bytes were already on their way.
@@ -252,7 +253,7 @@ class RelayServerTest {
     assertEquals(42, metric(registry, "relay_transfer_received_bytes"));
     assertEquals(42, metric(registry, "relay_transfer_sent_bytes"));
 
-    // The other direction, an empty payload, and a peer addressing itself (§6.1).
+    // The other direction, an empty payload, and a peer addressing itself (Go does not refuse it).
     b.send(transport(a.id(), ""));
     a.expect(transport(b.id(), ""));
     a.send(transport(a.id(), "me"));
@@ -359,7 +360,7 @@ class RelayServerTest {
     RelayTestPeer b = peer("peer-b");
     a.expect(RelayMessageCodec.encode(new PeersOnline(List.of(bId))));
 
-    b.send(HEX.parseHex("0104")); // Close (§6.2)
+    b.send(HEX.parseHex("0104")); // Close (openzro relay/messages/message.go, MarshalCloseMsg)
     b.awaitClosed();
     a.expect(RelayMessageCodec.encode(new PeersWentOffline(List.of(bId))));
     assertEquals(1, closes("client_close"));
@@ -421,7 +422,8 @@ class RelayServerTest {
 
     watcher.send(transport(second.id(), "to the new one"));
     second.expect(transport(watcher.id(), "to the new one"));
-    // §7.1: replacement emits no offline event.
+    // Replacement emits no offline event: the older connection is no longer the entry
+    // (openzro relay/server/store/store.go, DeletePeer).
     byte[] event = watcher.poll(Await.QUIET);
     assertTrue(event == null || event[1] != 11, "replacement must not look like going offline");
   }
@@ -475,7 +477,7 @@ class RelayServerTest {
     mute.stopAnsweringHealthChecks();
 
     byte[] first = mute.pollRaw(WAIT);
-    assertArrayEquals(HEX.parseHex("0105"), first, "server health check (§6.3)");
+    assertArrayEquals(HEX.parseHex("0105"), first, "server health check");
 
     mute.awaitClosed();
     Await.until(WAIT, "health-check close counted", () -> closes("health_check_timeout") == 1);

@@ -49,7 +49,8 @@ class RelayTlsTest {
       RelayTestPeer peer = RelayTestPeer.connect(client, uri, "peer-a");
       peer.send(RelayMessageCodec.encode(new Auth(peer.id(), RelayTestSupport.validToken())));
       byte[] response = peer.receive();
-      // No scheme in exposed-address + TLS on → rels:// (spec §4.3 step 1).
+      // No scheme in exposed-address + TLS on → rels://
+      // (openzro relay/server/url.go, getInstanceURL).
       assertEquals("rels://relay.example.com:443", new String(response, 2, response.length - 2, StandardCharsets.UTF_8));
       peer.send(RelayMessageCodec.encodeTransport(peer.id(), new byte[] {7}));
       assertArrayEquals(RelayMessageCodec.encodeTransport(peer.id(), new byte[] {7}), peer.receive());
