@@ -104,6 +104,17 @@ class RelayServerTest {
     return peer;
   }
 
+  /** Sends {@code message} {@code times} times from {@code peer}. */
+  static void sendAll(RelayTestPeer peer, byte[] message, int times) {
+    try {
+      for (int i = 0; i < times; i++) {
+        peer.send(message);
+      }
+    } catch (Exception e) {
+      throw new AssertionError(peer.publicKey() + " could not send", e);
+    }
+  }
+
   static byte[] transport(PeerId destination, String payload) {
     return RelayMessageCodec.encodeTransport(destination, payload.getBytes(StandardCharsets.UTF_8));
   }
@@ -441,15 +452,10 @@ class RelayServerTest {
 
     // Far more than socket buffers and the 16-message queue can hold.
     byte[] big = RelayMessageCodec.encodeTransport(slow.id(), new byte[8000]);
-    long floodEnd = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    int sent = 0;
-    while (drops("queue_full") == 0 && System.nanoTime() < floodEnd) {
-      for (int i = 0; i < 100; i++) {
-        flooder.send(big);
-        sent++;
-      }
-    }
-    assertTrue(drops("queue_full") > 0, "packets to the stalled peer must be dropped, sent " + sent);
+    Await.until(Duration.ofSeconds(20), "packets to the stalled peer dropped (queue_full)", () -> {
+      sendAll(flooder, big, 100);
+      return drops("queue_full") > 0;
+    });
 
     // While the slow peer stays stalled, the fast pair exchanges every message, promptly.
     long start = System.nanoTime();
