@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
+import dev.meshplane.testkit.Await;
 import io.grpc.Status;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +29,7 @@ class ShutdownIntegrationTest {
         "meshplane.shutdown.readiness-delay", "1s"));
     HttpClient http = HttpClient.newHttpClient();
     URI ready = URI.create("http://127.0.0.1:" + managementPort + "/ready");
-    TestNodes.await(WAIT, "/ready = 200", () -> status(http, ready) == 200);
+    Await.until(WAIT, "/ready = 200", () -> status(http, ready) == 200);
 
     try (SignalTestClient client = new SignalTestClient("127.0.0.1", node.signalPort());
         PeerStream a = client.connect("peer-a");
@@ -39,7 +40,7 @@ class ShutdownIntegrationTest {
       CompletableFuture<Void> shutdown = CompletableFuture.runAsync(node::shutdown);
       // Pekko Management answers a failed readiness check with 500; anything but 200 takes the
       // node out of a Kubernetes Service.
-      TestNodes.await(WAIT, "/ready answers not-ready while draining", () -> status(http, ready) == 500);
+      Await.until(WAIT, "/ready answers not-ready while draining", () -> status(http, ready) == 500);
       assertEquals(Status.Code.UNAVAILABLE, a.awaitClose(WAIT).getCode());
       assertEquals(Status.Code.UNAVAILABLE, b.awaitClose(WAIT).getCode());
       shutdown.get();

@@ -9,6 +9,7 @@ import dev.meshplane.actors.signal.SignalMetrics.DropReason;
 import dev.meshplane.protocol.signal.EncryptedMessage;
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
+import dev.meshplane.testkit.Await;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -102,7 +103,7 @@ class SignalServiceIntegrationTest {
       for (int i = 0; i < count; i++) {
         assertEquals(Integer.toString(i), streamB.next(WAIT).getBody().toStringUtf8(), "message " + i);
       }
-      assertEquals(null, streamB.poll(Duration.ofMillis(200)), "no duplicates");
+      assertEquals(null, streamB.poll(Await.QUIET), "no duplicates");
     }
   }
 
@@ -122,7 +123,7 @@ class SignalServiceIntegrationTest {
     long before = node.signalMetrics().droppedCount(DropReason.BUFFER_EXPIRED);
     EncryptedMessage reply = client.send(message(peer("a"), peer("nobody"), "into the void"));
     assertEquals(EncryptedMessage.getDefaultInstance(), reply);
-    TestNodes.await(WAIT, "buffer_expired drop counted",
+    Await.until(WAIT, "buffer_expired drop counted",
         () -> node.signalMetrics().droppedCount(DropReason.BUFFER_EXPIRED) == before + 1);
   }
 

@@ -6,17 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
+import dev.meshplane.testkit.Await;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalTransportIntegrationTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
+  /** HTTP/2 frame types (RFC 9113, section 6). */
+  private static final int HEADERS = 0x1;
+  private static final int SETTINGS = 0x4;
+  private static final int PING = 0x6;
+  private static final int GOAWAY = 0x7;
 
   @Test
   void servesSignalOverTlsFromPemFiles(@TempDir Path dir) throws Exception {
@@ -61,24 +69,20 @@ class SignalTransportIntegrationTest {
       socket.setSoTimeout((int) WAIT.toMillis());
       OutputStream out = socket.getOutputStream();
       out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      writeFrame(out, 0x4, 0, new byte[0]); // empty SETTINGS
+      writeFrame(out, SETTINGS, 0, new byte[0]); // empty SETTINGS
       int pings = 50;
       for (int i = 0; i < pings; i++) {
-        writeFrame(out, 0x6, 0, new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) i});
+        writeFrame(out, PING, 0, new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) i});
       }
       out.flush();
 
       DataInputStream in = new DataInputStream(socket.getInputStream());
       int acks = 0;
       while (acks < pings) {
-        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-        int type = in.readUnsignedByte();
-        int flags = in.readUnsignedByte();
-        in.readInt(); // stream id
-        byte[] payload = in.readNBytes(length);
-        assertNotEquals(0x7, type, "server sent GOAWAY after " + acks + " ping acks");
-        if (type == 0x6 && (flags & 0x1) != 0) {
-          assertEquals((byte) acks, payload[7], "acks come back in order with their payload");
+        Frame frame = readFrame(in);
+        assertNotEquals(GOAWAY, frame.type(), "server sent GOAWAY after " + acks + " ping acks");
+        if (frame.isPingAck()) {
+          assertEquals((byte) acks, frame.payload()[7], "acks come back in order with their payload");
           acks++;
         }
       }
@@ -101,36 +105,53 @@ class SignalTransportIntegrationTest {
       socket.setSoTimeout((int) WAIT.toMillis());
       OutputStream out = socket.getOutputStream();
       out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      writeFrame(out, 0x4, 0, new byte[0]);
+      writeFrame(out, SETTINGS, 0, new byte[0]);
       // HEADERS (END_HEADERS) opening ConnectStream on stream 1; pings run only while streams are open.
-      writeFrame(out, 0x1, 0x4, 1, hpackLiterals(
+      writeFrame(out, HEADERS, 0x4, 1, hpackLiterals(
           ":method", "POST", ":scheme", "http", ":path", "/signalexchange.SignalExchange/ConnectStream",
           ":authority", "127.0.0.1", "content-type", "application/grpc", "te", "trailers",
           "x-wiretrustee-peer-id", "silent-peer"));
       out.flush();
       DataInputStream in = new DataInputStream(socket.getInputStream());
-      boolean pinged = false;
-      boolean responseHeaders = false;
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (true) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new AssertionError("no GOAWAY within " + WAIT + " (pinged: " + pinged + ")");
+      AtomicBoolean pinged = new AtomicBoolean();
+      AtomicBoolean responseHeaders = new AtomicBoolean();
+      Await.until(WAIT, "GOAWAY from the server", () -> {
+        Frame frame = readUnchecked(in);
+        if (frame.type() == HEADERS && frame.stream() == 1) {
+          responseHeaders.set(true);
         }
-        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-        int type = in.readUnsignedByte();
-        int flags = in.readUnsignedByte();
-        int stream = in.readInt();
-        in.readNBytes(length);
-        responseHeaders |= type == 0x1 && stream == 1;
-        pinged |= type == 0x6 && (flags & 0x1) == 0;
-        if (type == 0x7) {
-          break;
+        if (frame.type() == PING && !frame.isPingAck()) {
+          pinged.set(true);
         }
-      }
-      assertEquals(true, responseHeaders, "the stream was registered");
-      assertEquals(true, pinged, "the server pinged before giving up");
+        return frame.type() == GOAWAY;
+      });
+      assertEquals(true, responseHeaders.get(), "the stream was registered");
+      assertEquals(true, pinged.get(), "the server pinged before giving up");
     } finally {
       node.shutdown();
+    }
+  }
+
+  /** One HTTP/2 frame as read off the socket. */
+  private record Frame(int type, int flags, int stream, byte[] payload) {
+    boolean isPingAck() {
+      return type == PING && (flags & 0x1) != 0;
+    }
+  }
+
+  private static Frame readFrame(DataInputStream in) throws IOException {
+    int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+    int type = in.readUnsignedByte();
+    int flags = in.readUnsignedByte();
+    int stream = in.readInt();
+    return new Frame(type, flags, stream, in.readNBytes(length));
+  }
+
+  private static Frame readUnchecked(DataInputStream in) {
+    try {
+      return readFrame(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

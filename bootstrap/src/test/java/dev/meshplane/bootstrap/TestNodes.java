@@ -1,11 +1,10 @@
 package dev.meshplane.bootstrap;
 
 import com.typesafe.config.ConfigFactory;
-import java.time.Duration;
+import dev.meshplane.protocol.testkit.FreePorts;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 /** In-process nodes on loopback with free ports, for tests of one node's behaviour. */
 final class TestNodes {
@@ -27,19 +26,6 @@ final class TestNodes {
   }
 
   static int freePort() {
-    return dev.meshplane.protocol.testkit.FreePorts.next();
-  }
-
-
-  /** Polls {@code condition} until it holds or the deadline passes; fails with {@code what}. */
-  static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-      }
-      Thread.onSpinWait();
-      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-    }
+    return FreePorts.next();
   }
 }

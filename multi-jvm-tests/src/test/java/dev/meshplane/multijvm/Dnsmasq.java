@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
@@ -43,7 +44,7 @@ final class Dnsmasq implements AutoCloseable {
   }
 
   /** Starts dnsmasq serving {@code name} → each of {@code addresses}; returns once it answers so. */
-  static Dnsmasq serve(String name, List<String> addresses) throws IOException, InterruptedException {
+  static Dnsmasq serve(String name, List<String> addresses) throws IOException {
     Path executable = executable();
     int port = portFreeForUdpAndTcp();
     Path log = NodeProcess.repositoryRoot().resolve("multi-jvm-tests/target/nodes/dnsmasq.log");
@@ -100,26 +101,19 @@ final class Dnsmasq implements AutoCloseable {
   }
 
   /** Asks it over DNS (the JDK's own DNS client) until it returns exactly {@code expected}. */
-  private void awaitAnswering(String name, Set<String> expected) throws InterruptedException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    Set<String> answer = Set.of();
-    String failure = "";
-    while (System.nanoTime() - deadline < 0) {
-      if (!process.isAlive()) {
-        throw new AssertionError("dnsmasq exited with " + process.exitValue() + ":\n" + logText());
-      }
-      try {
-        answer = aRecords(name);
-        if (answer.equals(expected)) {
-          return;
-        }
-      } catch (NamingException e) {
-        failure = e.toString();
-      }
-      process.waitFor(100, TimeUnit.MILLISECONDS);
-    }
-    throw new AssertionError("dnsmasq on port " + port + " did not answer " + name + " with " + expected
-        + " within " + START_TIMEOUT + " (last answer " + answer + ", last failure " + failure + "):\n" + logText());
+  private void awaitAnswering(String name, Set<String> expected) {
+    AtomicReference<String> last = new AtomicReference<>("no answer yet");
+    ProcessAwait.until(process, "dnsmasq", this::logText, START_TIMEOUT,
+        "dnsmasq on port " + port + " answers " + name + " with " + expected, last::get, () -> {
+          try {
+            Set<String> answer = aRecords(name);
+            last.set("last answer " + answer);
+            return answer.equals(expected);
+          } catch (NamingException e) {
+            last.set("last failure " + e);
+            return false;
+          }
+        });
   }
 
   private Set<String> aRecords(String name) throws NamingException {

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,24 +73,15 @@ final class LoopbackCluster implements AutoCloseable {
   }
 
   /**
-   * Polls each node's /ready on its own address. NodeProcess.awaitReady asks 127.0.0.1, which
-   * here is node 1 for every node, so it cannot be used.
+   * Waits for each node's /ready on its own address. NodeProcess.awaitReady asks 127.0.0.1, which
+   * here is node 1 for every node, so it cannot be used. One deadline covers all three nodes.
    */
   void awaitAllReady() {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     for (int i = 0; i < nodes.size(); i++) {
-      NodeProcess node = nodes.get(i);
       URI ready = uri(i, "/ready");
-      while (NodeProcess.httpStatus(ready) != 200) {
-        if (!node.isAlive()) {
-          throw new AssertionError("node " + ADDRESSES.get(i) + " exited before ready:\n" + node.logTail());
-        }
-        if (System.nanoTime() - deadline > 0) {
-          throw new AssertionError("node " + ADDRESSES.get(i) + " not ready within " + READY_TIMEOUT
-              + " (discovery found no cluster?):\n" + node.logTail());
-        }
-        waitBriefly();
-      }
+      nodes.get(i).await(remaining(deadline), "node " + ADDRESSES.get(i) + " answers /ready with 200"
+          + " (discovery found no cluster?)", () -> NodeProcess.httpStatus(ready) == 200);
     }
   }
 
@@ -98,19 +89,21 @@ final class LoopbackCluster implements AutoCloseable {
    * Waits until every node reports exactly three Up members, one on each address (gossip may
    * lag /ready by a moment).
    */
-  void awaitAllMembersUpEverywhere() throws Exception {
+  void awaitAllMembersUpEverywhere() {
     long deadline = System.nanoTime() + WAIT.toNanos();
     for (int i = 0; i < nodes.size(); i++) {
-      List<String> up = upMembers(i);
-      while (!isOnePerAddress(up)) {
-        if (System.nanoTime() - deadline > 0) {
-          throw new AssertionError("Up members seen by node " + ADDRESSES.get(i) + ": " + up
-              + ", expected one on each of " + ADDRESSES + ":\n" + nodes.get(i).logTail());
-        }
-        waitBriefly();
-        up = upMembers(i);
-      }
+      int index = i;
+      AtomicReference<List<String>> up = new AtomicReference<>(List.of());
+      nodes.get(i).await(remaining(deadline), "node " + ADDRESSES.get(i) + " sees one Up member on each of "
+          + ADDRESSES, () -> "Up members seen: " + up.get(), () -> {
+            up.set(upMembers(index));
+            return isOnePerAddress(up.get());
+          });
     }
+  }
+
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
   }
 
   private static boolean isOnePerAddress(List<String> members) {
@@ -135,10 +128,15 @@ final class LoopbackCluster implements AutoCloseable {
   }
 
   /** Addresses (pekko://system@host:port) of the members node {@code index} reports as Up. */
-  private List<String> upMembers(int index) throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(uri(index, "/cluster/members")).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
+  private List<String> upMembers(int index) {
+    HttpResponse<String> response;
+    try {
+      response = HTTP.send(
+          HttpRequest.newBuilder(uri(index, "/cluster/members")).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError("GET /cluster/members on " + ADDRESSES.get(index) + " failed", e);
+    }
     if (response.statusCode() != 200) {
       throw new AssertionError("GET /cluster/members on " + ADDRESSES.get(index) + " answered "
           + response.statusCode());
@@ -153,11 +151,6 @@ final class LoopbackCluster implements AutoCloseable {
 
   private URI uri(int index, String path) {
     return URI.create("http://" + ADDRESSES.get(index) + ":" + managementPort + path);
-  }
-
-  /** The pause between two polls of a condition that has its own deadline. */
-  private static void waitBriefly() {
-    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
   }
 
   @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.meshplane.protocol.signal.EncryptedMessage;
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
+import dev.meshplane.testkit.Await;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +34,10 @@ import org.junit.jupiter.api.Test;
 class NodeFailureIT {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
+  /** Time for the first 50 rounds of traffic before the kill. */
+  private static final Duration WARM_UP = Duration.ofSeconds(60);
+  /** How long a victim keeps trying to register again, as a Go client would. */
+  private static final Duration RECONNECT_DEADLINE = Duration.ofSeconds(60);
   private static final int SURVIVOR_PAIRS = 6;
   private static final int VICTIM_PAIRS = 2;
 
@@ -124,11 +132,10 @@ class NodeFailureIT {
       sender.start();
 
       long trafficStart = System.nanoTime();
-      while (sent.get() < 50) {
-        for (Receiver r : all) {
-          r.collect(0);
-        }
-      }
+      Await.until(WARM_UP, "50 rounds sent before the kill", () -> {
+        collectAll(all, 0);
+        return sent.get() >= 50;
+      });
       victim.kill();
       long killedAt = System.nanoTime();
       System.out.println("killed node 2 (SIGKILL) after " + sent.get() + " rounds");
@@ -140,18 +147,19 @@ class NodeFailureIT {
       }
       long traffic = System.nanoTime() + Duration.ofSeconds(25).toNanos();
       while (System.nanoTime() - traffic < 0) {
-        for (Receiver r : all) {
-          r.collect(killedAt);
-        }
+        collectAll(all, killedAt);
       }
       sending.set(false);
       sender.join(60_000);
       long rounds = sent.get();
-      long drainUntil = System.nanoTime() + WAIT.toNanos();
-      while (System.nanoTime() - drainUntil < 0 && survivors.stream().anyMatch(r -> r.seen.size() < rounds)) {
-        for (Receiver r : all) {
-          r.collect(killedAt);
-        }
+      try {
+        Await.until(WAIT, "every survivor received all " + rounds + " rounds", () -> {
+          collectAll(all, killedAt);
+          return survivors.stream().allMatch(r -> r.seen.size() >= rounds);
+        });
+      } catch (AssertionError notAll) {
+        assertNothingLost(survivors, rounds); // names the rounds each survivor is missing
+        throw notAll;
       }
 
       System.out.printf("sent %d rounds in %.1f s; sends that failed after 4 attempts: %d%n",
@@ -160,21 +168,37 @@ class NodeFailureIT {
         System.out.printf("%s: delivery resumed %.2f s after the kill; received %d of %d%n", v.key,
             v.resumedAtNanos == 0 ? -1 : (v.resumedAtNanos - killedAt) / 1e9, v.seen.size(), rounds);
       }
-      for (Receiver s : survivors) {
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < rounds; i++) {
-          if (!s.seen.contains(i)) {
-            missing.add(i);
-          }
-        }
-        System.out.printf("%s: received %d of %d, duplicates %d%n", s.key, s.seen.size(), rounds, s.duplicates.get());
-        assertEquals(List.of(), missing, s.key + " lost messages");
-      }
+      assertNothingLost(survivors, rounds);
       assertEquals(0, failedSends.get(), "every Send eventually succeeded");
       for (Receiver v : victims) {
         assertTrue(v.resumedAtNanos != 0, v.key + " never received after reconnecting");
       }
       all.forEach(Receiver::close);
+    }
+  }
+
+  /** Drains every receiver once; see {@link Receiver#collect}. */
+  private static void collectAll(List<Receiver> receivers, long sinceNanos) {
+    try {
+      for (Receiver r : receivers) {
+        r.collect(sinceNanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while collecting", e);
+    }
+  }
+
+  private static void assertNothingLost(List<Receiver> survivors, long rounds) {
+    for (Receiver s : survivors) {
+      List<Integer> missing = new ArrayList<>();
+      for (int i = 0; i < rounds; i++) {
+        if (!s.seen.contains(i)) {
+          missing.add(i);
+        }
+      }
+      System.out.printf("%s: received %d of %d, duplicates %d%n", s.key, s.seen.size(), rounds, s.duplicates.get());
+      assertEquals(List.of(), missing, s.key + " lost messages");
     }
   }
 
@@ -188,21 +212,24 @@ class NodeFailureIT {
    * The Go client's stream loop: open, wait for the registered header, retry after a failure
    * (registration can fail while the peer's session is being restarted elsewhere).
    */
-  private static PeerStream reconnectLikeGo(SignalTestClient client, String key) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
+  private static PeerStream reconnectLikeGo(SignalTestClient client, String key) {
+    AtomicReference<PeerStream> registered = new AtomicReference<>();
+    Await.until(RECONNECT_DEADLINE, key + " registered on a surviving node", () -> {
       PeerStream stream = client.connect(key);
       try {
         stream.awaitRegistered(WAIT);
-        return stream;
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        registered.set(stream);
+        return true;
+      } catch (ExecutionException | TimeoutException e) {
         stream.close();
-        if (System.nanoTime() - deadline > 0) {
-          throw e;
-        }
         System.out.println(key + ": registration failed (" + e.getMessage() + "), retrying");
+        return false;
+      } catch (Exception e) {
+        stream.close();
+        throw new AssertionError(key + ": reconnecting failed", e);
       }
-    }
+    });
+    return registered.get();
   }
 
   /** The Go client's Send: up to 4 attempts, each with a 10 s deadline. */

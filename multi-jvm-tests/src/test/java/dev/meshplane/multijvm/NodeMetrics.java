@@ -2,7 +2,7 @@ package dev.meshplane.multijvm;
 
 import java.time.Duration;
 import java.util.OptionalDouble;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoublePredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,7 +12,6 @@ final class NodeMetrics {
 
   private static final Pattern SAMPLE =
       Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{([^}]*)\\})?\\s+(\\S+)");
-  private static final long POLL_NANOS = Duration.ofMillis(200).toNanos();
 
   private NodeMetrics() {}
 
@@ -45,23 +44,15 @@ final class NodeMetrics {
     return read(node, metric, "");
   }
 
-  /** Polls until the metric satisfies {@code expected}; fails naming {@code expectation} and the last value. */
+  /** Waits until the metric satisfies {@code expected}; fails naming {@code expectation} and the last value. */
   static double await(NodeProcess node, String metric, DoublePredicate expected, String expectation,
       Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    OptionalDouble last = OptionalDouble.empty();
-    while (System.nanoTime() - deadline < 0) {
-      if (!node.isAlive()) {
-        throw new AssertionError("node died while waiting for " + metric + " " + expectation + ":\n" + node.logTail());
-      }
-      last = read(node, metric);
-      if (last.isPresent() && expected.test(last.getAsDouble())) {
-        return last.getAsDouble();
-      }
-      LockSupport.parkNanos(POLL_NANOS);
-    }
-    throw new AssertionError("node with metrics port " + node.metricsPort + ": " + metric + " not " + expectation
-        + " within " + timeout + " (last: " + (last.isPresent() ? last.getAsDouble() : "absent") + ")\n"
-        + node.logTail());
+    AtomicReference<OptionalDouble> last = new AtomicReference<>(OptionalDouble.empty());
+    node.await(timeout, metric + " " + expectation + " (metrics port " + node.metricsPort + ")",
+        () -> "last: " + (last.get().isPresent() ? last.get().getAsDouble() : "absent"), () -> {
+          last.set(read(node, metric));
+          return last.get().isPresent() && expected.test(last.get().getAsDouble());
+        });
+    return last.get().getAsDouble();
   }
 }

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A node started exactly as an operator starts one: {@code ./meshplane run} in its own JVM,
@@ -41,6 +43,7 @@ final class NodeProcess implements AutoCloseable {
   final int remotingPort;
   final int fabricPort;
   final Path log;
+  private final String name;
   private final Process process;
 
   private NodeProcess(String name, Ports ports, Map<String, String> extraEnv) throws IOException {
@@ -50,6 +53,7 @@ final class NodeProcess implements AutoCloseable {
     metricsPort = ports.metrics();
     remotingPort = ports.remoting();
     fabricPort = ports.fabric();
+    this.name = name;
     Path root = repositoryRoot();
     log = root.resolve("multi-jvm-tests/target/nodes/" + name + ".log");
     Files.createDirectories(log.getParent());
@@ -95,21 +99,22 @@ final class NodeProcess implements AutoCloseable {
     return Path.of(root != null ? root : "..").toAbsolutePath().normalize();
   }
 
-  /** Polls /ready until 200; fails with the node's log tail if the deadline passes or it dies. */
-  Duration awaitReady(Duration timeout) throws Exception {
+  /** Waits until /ready answers 200; fails with the node's log tail if the deadline passes or it dies. */
+  Duration awaitReady(Duration timeout) {
     long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
     URI ready = URI.create("http://127.0.0.1:" + managementPort + "/ready");
-    while (System.nanoTime() - deadline < 0) {
-      if (!process.isAlive()) {
-        throw new AssertionError("node exited with " + process.exitValue() + " before ready:\n" + logTail());
-      }
-      if (httpStatus(ready) == 200) {
-        return Duration.ofNanos(System.nanoTime() - start);
-      }
-      process.waitFor(100, TimeUnit.MILLISECONDS);
-    }
-    throw new AssertionError("node not ready within " + timeout + ":\n" + logTail());
+    await(timeout, "/ready answers 200", () -> httpStatus(ready) == 200);
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /** Waits until {@code condition} (a question to this node) holds; see {@link ProcessAwait}. */
+  void await(Duration timeout, String what, BooleanSupplier condition) {
+    await(timeout, what, () -> "not met", condition);
+  }
+
+  /** As {@link #await(Duration, String, BooleanSupplier)}; {@code lastSeen} goes into the failure message. */
+  void await(Duration timeout, String what, Supplier<String> lastSeen, BooleanSupplier condition) {
+    ProcessAwait.until(process, "node " + name, this::logTail, timeout, what, lastSeen, condition);
   }
 
   String get(String path, int port) throws Exception {

@@ -6,22 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
-import dev.meshplane.protocol.relay.AuthTokenV2;
-import dev.meshplane.protocol.relay.PeerId;
-import dev.meshplane.protocol.relay.RelayAuthSecret;
-import dev.meshplane.protocol.relay.RelayMessage;
-import dev.meshplane.protocol.relay.RelayMessageCodec;
+import dev.meshplane.relay.testkit.RelayTestPeer;
 import io.grpc.Status;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@code ./meshplane run} as an operator runs it: ready, observable, serving, stoppable. */
@@ -68,34 +57,10 @@ class NodeProcessIT {
 
   /** Authenticates one relay peer over the JDK's WebSocket client; returns the instance URL. */
   private static String relayAuthResponse(int port) throws Exception {
-    BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
-    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/relay"), new WebSocket.Listener() {
-          private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
-
-          @Override
-          public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            partial.writeBytes(bytes);
-            if (last) {
-              received.add(partial.toByteArray());
-              partial.reset();
-            }
-            webSocket.request(1);
-            return null;
-          }
-        })
-        .get(10, TimeUnit.SECONDS);
-    byte[] token = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RELAY_SECRET))
-        .generate(System.currentTimeMillis() / 1000 + 300);
-    byte[] auth = RelayMessageCodec.encode(new RelayMessage.Auth(PeerId.fromPublicKey("relay-peer-key"), token));
-    socket.sendBinary(ByteBuffer.wrap(auth), true).get(10, TimeUnit.SECONDS);
-    byte[] reply = received.poll(10, TimeUnit.SECONDS);
-    assertTrue(reply != null, "no AuthResponse");
-    RelayMessage.AuthResponse response = (RelayMessage.AuthResponse) RelayMessageCodec.decode(reply);
-    socket.abort();
-    return response.instanceUrl();
+    try (RelayTestPeer peer = RelayTestPeer.authenticated(
+        URI.create("ws://127.0.0.1:" + port + "/relay"), "relay-peer-key", RELAY_SECRET)) {
+      return peer.instanceUrl();
+    }
   }
 
   @Test

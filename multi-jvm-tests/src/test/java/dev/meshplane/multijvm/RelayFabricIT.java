@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshplane.protocol.relay.RelayMessage;
+import dev.meshplane.relay.testkit.RelayTestPeer;
+import dev.meshplane.testkit.Await;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,15 +49,17 @@ class RelayFabricIT {
   private static final int PACKETS_PER_DIRECTION = 20;
   /** Marks route probes, which may arrive late and are not counted. */
   private static final int PROBE = -1;
+  /** How long one probe may take to cross before the next is sent. */
+  private static final Duration PROBE_WAIT = Duration.ofMillis(250);
   private static final long SEND_INTERVAL_NANOS = Duration.ofMillis(20).toNanos();
 
   private final List<NodeProcess.Ports> ports = new ArrayList<>();
   private final List<NodeProcess> nodes = new ArrayList<>();
-  private final List<RelayPeer> peers = new CopyOnWriteArrayList<>();
+  private final List<RelayTestPeer> peers = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() {
-    peers.forEach(RelayPeer::close);
+    peers.forEach(RelayTestPeer::close);
     nodes.forEach(NodeProcess::close);
   }
 
@@ -76,12 +81,12 @@ class RelayFabricIT {
       awaitStreams(node, 2);
     }
 
-    RelayPeer a = connect(node1, "peer-A");
-    RelayPeer b = connect(node2, "peer-B");
-    RelayPeer c = connect(node2, "peer-C");
-    RelayPeer d = connect(node3, "peer-D");
-    RelayPeer e = connect(node3, "peer-E");
-    RelayPeer f = connect(node1, "peer-F");
+    RelayTestPeer a = connect(node1, "peer-A");
+    RelayTestPeer b = connect(node2, "peer-B");
+    RelayTestPeer c = connect(node2, "peer-C");
+    RelayTestPeer d = connect(node3, "peer-D");
+    RelayTestPeer e = connect(node3, "peer-E");
+    RelayTestPeer f = connect(node1, "peer-F");
     exchangeBothWays(a, b);
     exchangeBothWays(c, d);
     exchangeBothWays(e, f);
@@ -94,7 +99,7 @@ class RelayFabricIT {
     System.out.println("node 4 ready after " + node4.awaitReady(READY).toMillis() + " ms");
     long liveNodes = nodes.stream().filter(NodeProcess::isAlive).count();
     awaitStreams(node4, (int) liveNodes - 1);
-    RelayPeer g = connect(node4, "peer-G");
+    RelayTestPeer g = connect(node4, "peer-G");
     exchangeBothWays(g, a);
   }
 
@@ -102,14 +107,14 @@ class RelayFabricIT {
    * A sends to B every 20 ms while B's node is killed; B reconnects to another node, as the Go
    * client does when its relay connection breaks, and A's packets must find it there.
    */
-  private void failOverPeerOfKilledNode(RelayPeer a, RelayPeer b, NodeProcess aNode, NodeProcess bNode,
+  private void failOverPeerOfKilledNode(RelayTestPeer a, RelayTestPeer b, NodeProcess aNode, NodeProcess bNode,
       NodeProcess survivor) throws Exception {
     AtomicBoolean sending = new AtomicBoolean(true);
     AtomicReference<Exception> sendFailure = new AtomicReference<>();
     Thread sender = new Thread(() -> {
       for (int seq = 0; sending.get(); seq++) {
         try {
-          a.send(b.id, payload(seq));
+          a.send(b.id(), payload(seq));
         } catch (Exception failure) {
           sendFailure.compareAndSet(null, failure);
         }
@@ -123,7 +128,7 @@ class RelayFabricIT {
       long killedAt = System.nanoTime();
       bNode.kill();
       System.out.println("killed node 2 (SIGKILL); B's connection ended: " + b.awaitClosed(DELIVERY));
-      RelayPeer bAgain = connect(survivor, b.publicKey);
+      RelayTestPeer bAgain = connect(survivor, b.publicKey());
       long remaining = FAILOVER_DEADLINE.toNanos() - (System.nanoTime() - killedAt);
       receiveFrom(bAgain, a, 1, Duration.ofNanos(Math.max(0, remaining)));
       long resumedMillis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
@@ -139,7 +144,7 @@ class RelayFabricIT {
     assertNull(sendFailure.get(), "A's own node stayed up, so every send must have been accepted");
   }
 
-  private void exchangeBothWays(RelayPeer one, RelayPeer other) throws Exception {
+  private void exchangeBothWays(RelayTestPeer one, RelayTestPeer other) throws Exception {
     awaitRoute(one, other);
     awaitRoute(other, one);
     sendNumbered(one, other);
@@ -153,22 +158,29 @@ class RelayFabricIT {
    * destination's node is still registering it may be dropped, and that is allowed. Once a
    * route works, the numbered packets after it must all arrive.
    */
-  private static void awaitRoute(RelayPeer from, RelayPeer to) throws Exception {
-    long deadline = System.nanoTime() + DELIVERY.toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      from.send(to.id, payload(PROBE));
-      RelayMessage.Transport arrived = to.pollTransport(Duration.ofMillis(250));
-      if (arrived != null) {
-        assertFromSender(from, to, arrived);
-        return;
-      }
-    }
-    throw new AssertionError("no packet from " + from.publicKey + " reached " + to.publicKey + " within " + DELIVERY);
+  private static void awaitRoute(RelayTestPeer from, RelayTestPeer to) {
+    Await.until(DELIVERY, "a packet from " + from.publicKey() + " reaches " + to.publicKey(),
+        () -> probeArrives(from, to));
   }
 
-  private static void sendNumbered(RelayPeer from, RelayPeer to) throws Exception {
+  /** Sends one probe and gives it a moment to arrive; checks it if it does. */
+  private static boolean probeArrives(RelayTestPeer from, RelayTestPeer to) {
+    try {
+      from.send(to.id(), payload(PROBE));
+      RelayMessage.Transport arrived = to.pollTransport(PROBE_WAIT);
+      if (arrived == null) {
+        return false;
+      }
+      assertFromSender(from, to, arrived);
+      return true;
+    } catch (Exception e) {
+      throw new AssertionError(from.publicKey() + " could not probe the route to " + to.publicKey(), e);
+    }
+  }
+
+  private static void sendNumbered(RelayTestPeer from, RelayTestPeer to) throws Exception {
     for (int seq = 0; seq < PACKETS_PER_DIRECTION; seq++) {
-      from.send(to.id, payload(seq));
+      from.send(to.id(), payload(seq));
     }
   }
 
@@ -176,30 +188,30 @@ class RelayFabricIT {
    * Waits for {@code count} numbered packets from {@code from}; each must carry the sender's ID in
    * the slot and exactly the bytes sent. Probes still in flight are skipped.
    */
-  private static void receiveFrom(RelayPeer to, RelayPeer from, int count, Duration timeout) throws Exception {
+  private static void receiveFrom(RelayTestPeer to, RelayTestPeer from, int count, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Set<Integer> seen = new TreeSet<>();
     while (seen.size() < count) {
       long left = deadline - System.nanoTime();
       RelayMessage.Transport arrived = left > 0 ? to.pollTransport(Duration.ofNanos(left)) : null;
       if (arrived == null) {
-        throw new AssertionError(to.publicKey + " received " + seen.size() + " of " + count + " packets from "
-            + from.publicKey + " within " + timeout);
+        throw new AssertionError(to.publicKey() + " received " + seen.size() + " of " + count + " packets from "
+            + from.publicKey() + " within " + timeout);
       }
       int seq = assertFromSender(from, to, arrived);
       if (seq != PROBE) {
-        assertTrue(seen.add(seq), to.publicKey + " received packet " + seq + " twice");
+        assertTrue(seen.add(seq), to.publicKey() + " received packet " + seq + " twice");
       }
     }
   }
 
   /** Checks the slot and the payload; returns the packet's sequence number. */
-  private static int assertFromSender(RelayPeer from, RelayPeer to, RelayMessage.Transport arrived) {
-    assertEquals(from.id, arrived.peerId(), to.publicKey + ": the relay puts the sender's ID in the slot");
+  private static int assertFromSender(RelayTestPeer from, RelayTestPeer to, RelayMessage.Transport arrived) {
+    assertEquals(from.id(), arrived.peerId(), to.publicKey() + ": the relay puts the sender's ID in the slot");
     byte[] payload = arrived.payload();
     assertEquals(PAYLOAD_SIZE, payload.length, "payload size");
     int seq = ByteBuffer.wrap(payload).getInt();
-    assertArrayEquals(payload(seq), payload, "payload of packet " + seq + " from " + from.publicKey);
+    assertArrayEquals(payload(seq), payload, "payload of packet " + seq + " from " + from.publicKey());
     return seq;
   }
 
@@ -212,10 +224,11 @@ class RelayFabricIT {
     return payload.array();
   }
 
-  private RelayPeer connect(NodeProcess node, String publicKey) throws Exception {
-    RelayPeer peer = RelayPeer.connect(node.relayPort, publicKey, RELAY_SECRET);
+  private RelayTestPeer connect(NodeProcess node, String publicKey) throws Exception {
+    RelayTestPeer peer = RelayTestPeer.authenticated(
+        URI.create("ws://127.0.0.1:" + node.relayPort + "/relay"), publicKey, RELAY_SECRET);
     peers.add(peer);
-    assertEquals(INSTANCE_URL, peer.instanceUrl, "every node answers Auth with the shared instance URL");
+    assertEquals(INSTANCE_URL, peer.instanceUrl(), "every node answers Auth with the shared instance URL");
     return peer;
   }
 

@@ -2,12 +2,13 @@ package dev.meshplane.multijvm;
 
 import static dev.meshplane.protocol.signal.testkit.SignalTestClient.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshplane.protocol.signal.EncryptedMessage;
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
+import dev.meshplane.testkit.Await;
 import io.grpc.StatusRuntimeException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -175,13 +177,33 @@ class ScaleAndRollIT {
     }
   }
 
-  private static void pollUntil(List<Peer> peers, long deadlineNanos, java.util.function.BooleanSupplier done)
-      throws Exception {
-    while (System.nanoTime() - deadlineNanos < 0 && !done.getAsBoolean()) {
+  /** Keeps every peer reading (and reopening its stream) until {@code done} holds. */
+  private static void pollUntil(List<Peer> peers, Duration timeout, String what, BooleanSupplier done) {
+    Await.until(timeout, what, () -> {
       for (Peer p : peers) {
-        p.poll();
+        try {
+          p.poll();
+        } catch (Exception e) {
+          throw new AssertionError(p.key + " could not read or reopen its stream", e);
+        }
       }
+      return done.getAsBoolean();
+    });
+  }
+
+  /** Reads until every peer has every round; names the rounds a peer is missing if some never come. */
+  private static void awaitEveryRound(List<Peer> peers, long rounds) {
+    try {
+      pollUntil(peers, WAIT, "every peer received all " + rounds + " rounds",
+          () -> peers.stream().allMatch(p -> p.seen.size() >= rounds));
+    } catch (AssertionError notAll) {
+      assertNothingLost(peers, rounds);
+      throw notAll;
     }
+  }
+
+  private static boolean isReady(NodeProcess node) {
+    return NodeProcess.httpStatus(URI.create("http://127.0.0.1:" + node.managementPort + "/ready")) == 200;
   }
 
   private static int activePeers(NodeProcess node) throws Exception {
@@ -208,27 +230,24 @@ class ScaleAndRollIT {
     Thread sender = sender(peersList, running, rounds, failed);
 
     NodeProcess fourth = startSlot(3, true);
-    long readyBy = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    pollUntil(peersList, readyBy, () -> NodeProcess.httpStatus(
-        java.net.URI.create("http://127.0.0.1:" + fourth.managementPort + "/ready")) == 200);
+    pollUntil(peersList, Duration.ofSeconds(90), "node 4 answers /ready with 200", () -> isReady(fourth));
     long joined = System.nanoTime();
     AtomicInteger onFourth = new AtomicInteger();
-    pollUntil(peersList, System.nanoTime() + Duration.ofSeconds(40).toNanos(), () -> {
-      try {
-        onFourth.set(activePeers(fourth));
-      } catch (Exception e) {
-        onFourth.set(-1);
-      }
-      return onFourth.get() >= 2;
-    });
+    pollUntil(peersList, Duration.ofSeconds(40), "the new node got connections through rebalancing"
+        + " (active_peers >= 2 on node 4)", () -> {
+          try {
+            onFourth.set(activePeers(fourth));
+          } catch (Exception e) {
+            onFourth.set(-1);
+          }
+          return onFourth.get() >= 2;
+        });
     System.out.printf("node 4 holds %d streams %.1f s after it was ready%n", onFourth.get(),
         (System.nanoTime() - joined) / 1e9);
     running.set(false);
     sender.join(60_000);
     long total = rounds.get();
-    pollUntil(peersList, System.nanoTime() + WAIT.toNanos(),
-        () -> peersList.stream().allMatch(p -> p.seen.size() >= total));
-    assertTrue(onFourth.get() >= 2, "the new node got connections through rebalancing: " + onFourth.get());
+    awaitEveryRound(peersList, total);
     assertEquals(0, failed.get(), "every Send eventually succeeded");
     assertNothingLost(peersList, total);
     peersList.forEach(p -> p.stream.close());
@@ -262,18 +281,17 @@ class ScaleAndRollIT {
         }
       });
       stopper.start();
-      pollUntil(peersList, System.nanoTime() + Duration.ofSeconds(60).toNanos(), () -> !old.isAlive());
+      pollUntil(peersList, Duration.ofSeconds(60), "node " + (slot + 1) + " exits after SIGTERM", () -> !old.isAlive());
       stopper.join(5_000);
       NodeProcess restarted = startSlot(slot, false);
-      pollUntil(peersList, System.nanoTime() + Duration.ofSeconds(90).toNanos(), () -> NodeProcess.httpStatus(
-          java.net.URI.create("http://127.0.0.1:" + restarted.managementPort + "/ready")) == 200);
+      pollUntil(peersList, Duration.ofSeconds(90), "restarted node " + (slot + 1) + " answers /ready with 200",
+          () -> isReady(restarted));
       System.out.printf("node %d restarted and ready after round %d%n", slot + 1, rounds.get());
     }
     running.set(false);
     sender.join(60_000);
     long total = rounds.get();
-    pollUntil(peersList, System.nanoTime() + WAIT.toNanos(),
-        () -> peersList.stream().allMatch(p -> p.seen.size() >= total));
+    awaitEveryRound(peersList, total);
     System.out.printf("rolling restart: %d rounds to %d peers, reconnects %s%n", total, peersList.size(),
         peersList.stream().map(p -> Integer.toString(p.reconnects.get())).collect(Collectors.joining(",")));
     assertEquals(0, failed.get(), "every Send eventually succeeded");

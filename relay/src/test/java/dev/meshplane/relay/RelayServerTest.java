@@ -1,7 +1,10 @@
 package dev.meshplane.relay;
 
-import static dev.meshplane.relay.RelayTestSupport.awaitUntil;
 import static dev.meshplane.relay.RelayTestSupport.metric;
+import static dev.meshplane.relay.RelayTestSupport.startServer;
+import static dev.meshplane.relay.RelayTestSupport.stop;
+import static dev.meshplane.relay.RelayTestSupport.validToken;
+import static dev.meshplane.relay.testkit.RelayTestPeer.WAIT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.AuthTokenV2;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.protocol.relay.RelayAuthSecret;
@@ -21,6 +23,8 @@ import dev.meshplane.protocol.relay.RelayMessage.PeersWentOffline;
 import dev.meshplane.protocol.relay.RelayMessage.SubscribePeerState;
 import dev.meshplane.protocol.relay.RelayMessage.UnsubscribePeerState;
 import dev.meshplane.protocol.relay.RelayMessageCodec;
+import dev.meshplane.relay.testkit.RelayTestPeer;
+import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +39,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,67 +51,68 @@ import org.junit.jupiter.api.Test;
 class RelayServerTest {
 
   static final HexFormat HEX = HexFormat.of();
-  static final Duration QUIET = Duration.ofMillis(300);
 
   static ActorSystem<Void> system;
   static HttpClient http;
 
   final AuthTokenV2 tokens = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RelayTestSupport.SECRET));
   final List<RelayServer> servers = new ArrayList<>();
-  final List<TestPeer> peers = new ArrayList<>();
+  final List<RelayTestPeer> peers = new ArrayList<>();
   PrometheusRegistry registry;
   RelayServer server;
   URI uri;
 
   @BeforeAll
   static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "relay-test", ConfigFactory.parseString(
-        "pekko.loglevel = WARNING\npekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
-            + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"")
-        .withFallback(ConfigFactory.load()));
+    system = RelayTestSupport.actorSystem("relay-test");
     http = HttpClient.newHttpClient();
   }
 
   @AfterAll
   static void stopSystem() throws Exception {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    RelayTestSupport.terminate(system);
   }
 
   @AfterEach
   void stopServers() throws Exception {
-    peers.forEach(TestPeer::close);
+    peers.forEach(RelayTestPeer::close);
     for (RelayServer running : servers) {
-      running.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      stop(running);
     }
   }
 
   void start(Map<String, Object> overrides) throws Exception {
     registry = new PrometheusRegistry();
-    server = RelayServer.start(system, RelayTestSupport.settings(overrides), registry)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = startServer(system, overrides, registry);
     servers.add(server);
-    uri = URI.create("ws://127.0.0.1:" + server.boundPort() + RelayServer.PATH);
+    uri = RelayTestSupport.uri(server);
   }
 
   void start() throws Exception {
     start(Map.of());
   }
 
-  byte[] validToken() {
-    return tokens.generate(Instant.now().getEpochSecond() + 3600);
-  }
-
-  TestPeer peer(String publicKey) throws Exception {
-    TestPeer peer = TestPeer.authenticated(http, uri, publicKey, validToken());
+  RelayTestPeer peer(String publicKey) throws Exception {
+    RelayTestPeer peer = RelayTestPeer.authenticated(http, uri, publicKey, validToken());
     peers.add(peer);
     return peer;
   }
 
-  TestPeer unauthenticated(String publicKey) throws Exception {
-    TestPeer peer = TestPeer.connect(http, uri, publicKey);
+  RelayTestPeer unauthenticated(String publicKey) throws Exception {
+    RelayTestPeer peer = RelayTestPeer.connect(http, uri, publicKey);
     peers.add(peer);
     return peer;
+  }
+
+  /** Sends {@code message} {@code times} times from {@code peer}. */
+  static void sendAll(RelayTestPeer peer, byte[] message, int times) {
+    try {
+      for (int i = 0; i < times; i++) {
+        peer.send(message);
+      }
+    } catch (Exception e) {
+      throw new AssertionError(peer.publicKey() + " could not send", e);
+    }
   }
 
   static byte[] transport(PeerId destination, String payload) {
@@ -132,11 +136,11 @@ class RelayServerTest {
   @Test
   void validTokenGetsAuthResponseWithTheInstanceAddress() throws Exception {
     start(Map.of("exposed-address", "rels://relay.example.com:443"));
-    TestPeer peer = unauthenticated("peer-a");
-    peer.send(RelayMessageCodec.encode(new Auth(peer.id, validToken())));
-    // test-vectors §E.3, byte for byte.
+    RelayTestPeer peer = unauthenticated("peer-a");
+    peer.send(RelayMessageCodec.encode(new Auth(peer.id(), validToken())));
+    // 01 07 and the instance URL, byte for byte (openzro relay/messages/message.go, MarshalAuthResponse).
     peer.expect(HEX.parseHex("010772656c733a2f2f72656c61792e6578616d706c652e636f6d3a343433"));
-    awaitUntil(TestPeer.WAIT, "peer registered", () -> server.connectedPeers() == 1);
+    Await.until(WAIT, "peer registered", () -> server.connectedPeers() == 1);
     assertEquals(1, handshakes("ok"));
     assertEquals(1, metric(registry, "relay_peers"));
     assertEquals(1, metric(registry, "relay_peer_authentication_time_milliseconds"));
@@ -147,8 +151,8 @@ class RelayServerTest {
   void derivedInstanceAddressUsesHostAndBoundPort() throws Exception {
     start();
     assertEquals("rel://127.0.0.1:" + server.boundPort(), server.instanceUrl());
-    TestPeer peer = unauthenticated("peer-a");
-    peer.send(RelayMessageCodec.encode(new Auth(peer.id, validToken())));
+    RelayTestPeer peer = unauthenticated("peer-a");
+    peer.send(RelayMessageCodec.encode(new Auth(peer.id(), validToken())));
     byte[] response = peer.receive();
     assertEquals(server.instanceUrl(), new String(response, 2, response.length - 2, StandardCharsets.UTF_8));
   }
@@ -156,13 +160,13 @@ class RelayServerTest {
   @Test
   void badSignatureIsClosedWithoutReplyAndCounted() throws Exception {
     start();
-    TestPeer peer = unauthenticated("peer-a");
+    RelayTestPeer peer = unauthenticated("peer-a");
     byte[] forged = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret("wrong-secret"))
         .generate(Instant.now().getEpochSecond() + 3600);
-    peer.send(RelayMessageCodec.encode(new Auth(peer.id, forged)));
+    peer.send(RelayMessageCodec.encode(new Auth(peer.id(), forged)));
     peer.awaitClosed();
     assertNull(peer.poll(Duration.ZERO), "nothing may be sent on a failed handshake");
-    awaitUntil(TestPeer.WAIT, "rejection counted", () -> handshakes("token_bad_signature") == 1);
+    Await.until(WAIT, "rejection counted", () -> handshakes("token_bad_signature") == 1);
     assertEquals(1, closes("handshake_rejected"));
     assertEquals(0, server.connectedPeers());
   }
@@ -170,35 +174,35 @@ class RelayServerTest {
   @Test
   void expiredTokenIsClosedAndCounted() throws Exception {
     start();
-    TestPeer peer = unauthenticated("peer-a");
-    peer.send(RelayMessageCodec.encode(new Auth(peer.id, tokens.generate(Instant.now().getEpochSecond() - 5))));
+    RelayTestPeer peer = unauthenticated("peer-a");
+    peer.send(RelayMessageCodec.encode(new Auth(peer.id(), tokens.generate(Instant.now().getEpochSecond() - 5))));
     peer.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "expiry counted", () -> handshakes("token_expired") == 1);
+    Await.until(WAIT, "expiry counted", () -> handshakes("token_expired") == 1);
     assertEquals(0, handshakes("ok"));
   }
 
   @Test
   void garbageFirstMessageIsClosedAndCounted() throws Exception {
     start();
-    TestPeer garbage = unauthenticated("peer-a");
+    RelayTestPeer garbage = unauthenticated("peer-a");
     garbage.send(HEX.parseHex("deadbeef00112233"));
     garbage.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "bad version counted", () -> handshakes("bad_version") == 1);
+    Await.until(WAIT, "bad version counted", () -> handshakes("bad_version") == 1);
 
-    TestPeer transportFirst = unauthenticated("peer-b");
+    RelayTestPeer transportFirst = unauthenticated("peer-b");
     transportFirst.send(transport(PeerId.fromPublicKey("peer-a"), "x"));
     transportFirst.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "unexpected type counted", () -> handshakes("unexpected_type") == 1);
+    Await.until(WAIT, "unexpected type counted", () -> handshakes("unexpected_type") == 1);
 
-    TestPeer empty = unauthenticated("peer-c");
+    RelayTestPeer empty = unauthenticated("peer-c");
     empty.send(new byte[0]);
     empty.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "empty counted", () -> handshakes("empty") == 1);
+    Await.until(WAIT, "empty counted", () -> handshakes("empty") == 1);
 
-    TestPeer oversize = unauthenticated("peer-d");
+    RelayTestPeer oversize = unauthenticated("peer-d");
     oversize.send(new byte[5000]);
     oversize.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "oversize counted", () -> handshakes("bad_version") + handshakes("oversize") == 2);
+    Await.until(WAIT, "oversize counted", () -> handshakes("bad_version") + handshakes("oversize") == 2);
 
     // The listener is unaffected: a well-behaved peer still gets in.
     peer("peer-e");
@@ -208,27 +212,27 @@ class RelayServerTest {
   @Test
   void textMessageIsClosedAndCounted() throws Exception {
     start();
-    TestPeer peer = unauthenticated("peer-a");
+    RelayTestPeer peer = unauthenticated("peer-a");
     peer.sendText("hello");
     peer.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "text close counted", () -> closes("text_message") == 1);
+    Await.until(WAIT, "text close counted", () -> closes("text_message") == 1);
   }
 
   @Test
   void legacyHelloIsRejectedWithItsOwnReason() throws Exception {
     start();
-    TestPeer peer = unauthenticated("peer-a");
-    peer.send(RelayMessageCodec.encode(new Hello(peer.id, new byte[] {1, 2, 3})));
+    RelayTestPeer peer = unauthenticated("peer-a");
+    peer.send(RelayMessageCodec.encode(new Hello(peer.id(), new byte[] {1, 2, 3})));
     peer.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "legacy hello counted", () -> handshakes("legacy_hello_unsupported") == 1);
+    Await.until(WAIT, "legacy hello counted", () -> handshakes("legacy_hello_unsupported") == 1);
   }
 
   @Test
   void silentClientIsClosedAfterTheHandshakeTimeout() throws Exception {
     start(Map.of("handshake-timeout", "300ms"));
-    TestPeer silent = unauthenticated("peer-a");
+    RelayTestPeer silent = unauthenticated("peer-a");
     silent.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "timeout counted", () -> handshakes("timeout") == 1);
+    Await.until(WAIT, "timeout counted", () -> handshakes("timeout") == 1);
     assertEquals(1, closes("handshake_timeout"));
   }
 
@@ -249,51 +253,52 @@ class RelayServerTest {
   @Test
   void transportIsDeliveredWithTheSlotRewrittenToTheSource() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
-    TestPeer b = peer("peer-b");
-    // test-vectors §E.4: as sent by peer-a, and as peer-b must receive it.
+    RelayTestPeer a = peer("peer-a");
+    RelayTestPeer b = peer("peer-b");
+    // Transport "ping" from peer-a to peer-b as sent, and as peer-b must receive it: the slot
+    // rewritten to the source (openzro relay/server/peer.go, handleTransportMsg).
     a.send(HEX.parseHex("01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a70696e67"));
     b.expect(HEX.parseHex("01037368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe70696e67"));
     // Counted when queued, which may be a moment after the bytes were already on their way.
-    awaitUntil(TestPeer.WAIT, "forwarding counted", () -> metric(registry, "meshplane_relay_messages_forwarded") == 1);
+    Await.until(WAIT, "forwarding counted", () -> metric(registry, "meshplane_relay_messages_forwarded") == 1);
     assertEquals(42, metric(registry, "relay_transfer_received_bytes"));
     assertEquals(42, metric(registry, "relay_transfer_sent_bytes"));
 
-    // The other direction, an empty payload, and a peer addressing itself (§6.1).
-    b.send(transport(a.id, ""));
-    a.expect(transport(b.id, ""));
-    a.send(transport(a.id, "me"));
-    a.expect(transport(a.id, "me"));
+    // The other direction, an empty payload, and a peer addressing itself (Go does not refuse it).
+    b.send(transport(a.id(), ""));
+    a.expect(transport(b.id(), ""));
+    a.send(transport(a.id(), "me"));
+    a.expect(transport(a.id(), "me"));
   }
 
   @Test
   void transportToAnAbsentPeerIsDroppedAndCounted() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
-    TestPeer b = peer("peer-b");
+    RelayTestPeer a = peer("peer-a");
+    RelayTestPeer b = peer("peer-b");
     a.send(transport(PeerId.fromPublicKey("peer-nobody"), "lost"));
-    awaitUntil(TestPeer.WAIT, "drop counted", () -> drops("no_destination") == 1);
+    Await.until(WAIT, "drop counted", () -> drops("no_destination") == 1);
     // The sender's connection is unaffected.
-    a.send(transport(b.id, "after"));
-    b.expect(transport(a.id, "after"));
+    a.send(transport(b.id(), "after"));
+    b.expect(transport(a.id(), "after"));
     assertFalse(a.isClosed());
   }
 
   @Test
   void shortTransportIsIgnoredAndTheConnectionKept() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
-    TestPeer b = peer("peer-b");
+    RelayTestPeer a = peer("peer-a");
+    RelayTestPeer b = peer("peer-b");
     a.send(HEX.parseHex("0103aabbcc"));
-    awaitUntil(TestPeer.WAIT, "malformed counted", () -> drops("malformed") == 1);
-    a.send(transport(b.id, "still here"));
-    b.expect(transport(a.id, "still here"));
+    Await.until(WAIT, "malformed counted", () -> drops("malformed") == 1);
+    a.send(transport(b.id(), "still here"));
+    b.expect(transport(a.id(), "still here"));
   }
 
   @Test
   void oversizeMessageAfterHandshakeCloses() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
+    RelayTestPeer a = peer("peer-a");
     peer("peer-b");
     a.send(RelayMessageCodec.encodeTransport(PeerId.fromPublicKey("peer-b"), new byte[8782]));
     byte[] tooBig = new byte[8821];
@@ -301,56 +306,56 @@ class RelayServerTest {
     tooBig[1] = 3;
     a.send(tooBig);
     a.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "oversize close counted", () -> closes("oversize") == 1);
+    Await.until(WAIT, "oversize close counted", () -> closes("oversize") == 1);
   }
 
   @Test
   void fragmentedMessagesAreReassembled() throws Exception {
     start();
-    TestPeer a = unauthenticated("peer-a");
-    a.sendFragmented(RelayMessageCodec.encode(new Auth(a.id, validToken())), 10);
+    RelayTestPeer a = unauthenticated("peer-a");
+    a.sendFragmented(RelayMessageCodec.encode(new Auth(a.id(), validToken())), 10);
     assertEquals(7, a.receive()[1], "AuthResponse after a fragmented Auth");
-    TestPeer b = peer("peer-b");
+    RelayTestPeer b = peer("peer-b");
     byte[] payload = new byte[3000];
     new java.util.Random(7).nextBytes(payload);
-    a.sendFragmented(RelayMessageCodec.encodeTransport(b.id, payload), 1000);
-    b.expect(RelayMessageCodec.encodeTransport(a.id, payload));
+    a.sendFragmented(RelayMessageCodec.encodeTransport(b.id(), payload), 1000);
+    b.expect(RelayMessageCodec.encodeTransport(a.id(), payload));
   }
 
   @Test
   void fragmentedOversizeMessagesClose() throws Exception {
     start();
-    TestPeer handshake = unauthenticated("peer-a");
+    RelayTestPeer handshake = unauthenticated("peer-a");
     handshake.sendFragmented(new byte[300], 100);
     handshake.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "oversize handshake counted", () -> handshakes("oversize") == 1);
+    Await.until(WAIT, "oversize handshake counted", () -> handshakes("oversize") == 1);
 
-    TestPeer b = peer("peer-b");
-    byte[] tooBig = RelayMessageCodec.encodeTransport(b.id, new byte[8782]);
+    RelayTestPeer b = peer("peer-b");
+    byte[] tooBig = RelayMessageCodec.encodeTransport(b.id(), new byte[8782]);
     b.sendFragmented(java.util.Arrays.copyOf(tooBig, tooBig.length + 1), 4000);
     b.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "oversize close counted", () -> closes("oversize") == 1);
+    Await.until(WAIT, "oversize close counted", () -> closes("oversize") == 1);
   }
 
   @Test
   void typeNotAcceptedFromClientsCloses() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
+    RelayTestPeer a = peer("peer-a");
     a.send(HEX.parseHex("010a"));
     a.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "protocol error counted", () -> closes("protocol_error") == 1);
-    awaitUntil(TestPeer.WAIT, "peer removed", () -> server.connectedPeers() == 0);
+    Await.until(WAIT, "protocol error counted", () -> closes("protocol_error") == 1);
+    Await.until(WAIT, "peer removed", () -> server.connectedPeers() == 0);
   }
 
   @Test
   void repeatedAuthAfterHandshakeIsIgnored() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
-    TestPeer b = peer("peer-b");
-    a.send(RelayMessageCodec.encode(new Auth(a.id, validToken())));
-    a.send(transport(b.id, "ok"));
-    b.expect(transport(a.id, "ok"));
-    assertNull(a.poll(QUIET), "a second Auth gets no second AuthResponse");
+    RelayTestPeer a = peer("peer-a");
+    RelayTestPeer b = peer("peer-b");
+    a.send(RelayMessageCodec.encode(new Auth(a.id(), validToken())));
+    a.send(transport(b.id(), "ok"));
+    b.expect(transport(a.id(), "ok"));
+    assertNull(a.poll(Await.QUIET), "a second Auth gets no second AuthResponse");
   }
 
   // ------------------------------------------------------------ peer state
@@ -358,55 +363,55 @@ class RelayServerTest {
   @Test
   void subscriberIsToldWhenAWatchedPeerComesOnlineAndGoesOffline() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
+    RelayTestPeer a = peer("peer-a");
     PeerId bId = PeerId.fromPublicKey("peer-b");
     a.send(RelayMessageCodec.encode(new SubscribePeerState(List.of(bId))));
-    assertNull(a.poll(QUIET), "nothing to report while peer-b is offline");
+    assertNull(a.poll(Await.QUIET), "nothing to report while peer-b is offline");
 
-    TestPeer b = peer("peer-b");
+    RelayTestPeer b = peer("peer-b");
     a.expect(RelayMessageCodec.encode(new PeersOnline(List.of(bId))));
 
-    b.send(HEX.parseHex("0104")); // Close (§6.2)
+    b.send(HEX.parseHex("0104")); // Close (openzro relay/messages/message.go, MarshalCloseMsg)
     b.awaitClosed();
     a.expect(RelayMessageCodec.encode(new PeersWentOffline(List.of(bId))));
     assertEquals(1, closes("client_close"));
-    awaitUntil(TestPeer.WAIT, "peer-b gone", () -> server.connectedPeers() == 1);
+    Await.until(WAIT, "peer-b gone", () -> server.connectedPeers() == 1);
   }
 
   @Test
   void subscribingToAnOnlinePeerAnswersAtOnce() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
-    TestPeer b = peer("peer-b");
+    RelayTestPeer a = peer("peer-a");
+    RelayTestPeer b = peer("peer-b");
     PeerId absent = PeerId.fromPublicKey("peer-x");
-    a.send(RelayMessageCodec.encode(new SubscribePeerState(List.of(absent, b.id))));
-    a.expect(RelayMessageCodec.encode(new PeersOnline(List.of(b.id))));
+    a.send(RelayMessageCodec.encode(new SubscribePeerState(List.of(absent, b.id()))));
+    a.expect(RelayMessageCodec.encode(new PeersOnline(List.of(b.id()))));
 
     // Offline interest lasts; a disconnect without Close is noticed too.
     b.abort();
-    a.expect(RelayMessageCodec.encode(new PeersWentOffline(List.of(b.id))));
+    a.expect(RelayMessageCodec.encode(new PeersWentOffline(List.of(b.id()))));
   }
 
   @Test
   void unsubscribedPeerIsNotReported() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
+    RelayTestPeer a = peer("peer-a");
     PeerId bId = PeerId.fromPublicKey("peer-b");
     a.send(RelayMessageCodec.encode(new SubscribePeerState(List.of(bId))));
     a.send(RelayMessageCodec.encode(new UnsubscribePeerState(List.of(bId))));
-    TestPeer b = peer("peer-b");
+    RelayTestPeer b = peer("peer-b");
     b.close();
-    assertNull(a.poll(QUIET), "no events after unsubscribe");
+    assertNull(a.poll(Await.QUIET), "no events after unsubscribe");
   }
 
   @Test
   void malformedSubscriptionIsIgnored() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
+    RelayTestPeer a = peer("peer-a");
     a.send(HEX.parseHex("0108" + "00".repeat(35)));
-    awaitUntil(TestPeer.WAIT, "malformed counted", () -> drops("malformed") == 1);
-    a.send(RelayMessageCodec.encode(new SubscribePeerState(List.of(a.id))));
-    a.expect(RelayMessageCodec.encode(new PeersOnline(List.of(a.id))));
+    Await.until(WAIT, "malformed counted", () -> drops("malformed") == 1);
+    a.send(RelayMessageCodec.encode(new SubscribePeerState(List.of(a.id()))));
+    a.expect(RelayMessageCodec.encode(new PeersOnline(List.of(a.id()))));
   }
 
   // ------------------------------------------------------------ replacement
@@ -414,22 +419,23 @@ class RelayServerTest {
   @Test
   void reauthenticationWithTheSameIdReplacesTheOlderConnection() throws Exception {
     start();
-    TestPeer watcher = peer("peer-a");
-    TestPeer first = peer("peer-b");
-    watcher.send(RelayMessageCodec.encode(new SubscribePeerState(List.of(first.id))));
-    watcher.expect(RelayMessageCodec.encode(new PeersOnline(List.of(first.id))));
+    RelayTestPeer watcher = peer("peer-a");
+    RelayTestPeer first = peer("peer-b");
+    watcher.send(RelayMessageCodec.encode(new SubscribePeerState(List.of(first.id()))));
+    watcher.expect(RelayMessageCodec.encode(new PeersOnline(List.of(first.id()))));
 
-    TestPeer second = peer("peer-b");
+    RelayTestPeer second = peer("peer-b");
     first.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "reconnection counted", () -> metric(registry, "relay_peer_reconnections") == 1);
+    Await.until(WAIT, "reconnection counted", () -> metric(registry, "relay_peer_reconnections") == 1);
     assertEquals(1, closes("replaced"));
     assertEquals(2, server.connectedPeers());
     assertEquals(2, metric(registry, "relay_peers"));
 
-    watcher.send(transport(second.id, "to the new one"));
-    second.expect(transport(watcher.id, "to the new one"));
-    // §7.1: replacement emits no offline event.
-    byte[] event = watcher.poll(QUIET);
+    watcher.send(transport(second.id(), "to the new one"));
+    second.expect(transport(watcher.id(), "to the new one"));
+    // Replacement emits no offline event: the older connection is no longer the entry
+    // (openzro relay/server/store/store.go, DeletePeer).
+    byte[] event = watcher.poll(Await.QUIET);
     assertTrue(event == null || event[1] != 11, "replacement must not look like going offline");
   }
 
@@ -438,31 +444,26 @@ class RelayServerTest {
   @Test
   void aSlowReaderDoesNotStallAFastPair() throws Exception {
     start(Map.of("peer-queue-size", 16));
-    TestPeer flooder = peer("peer-flooder");
-    TestPeer slow = peer("peer-slow");
-    TestPeer fastA = peer("peer-fast-a");
-    TestPeer fastB = peer("peer-fast-b");
+    RelayTestPeer flooder = peer("peer-flooder");
+    RelayTestPeer slow = peer("peer-slow");
+    RelayTestPeer fastA = peer("peer-fast-a");
+    RelayTestPeer fastB = peer("peer-fast-b");
     slow.stopReading();
 
     // Far more than socket buffers and the 16-message queue can hold.
-    byte[] big = RelayMessageCodec.encodeTransport(slow.id, new byte[8000]);
-    long floodEnd = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    int sent = 0;
-    while (drops("queue_full") == 0 && System.nanoTime() < floodEnd) {
-      for (int i = 0; i < 100; i++) {
-        flooder.send(big);
-        sent++;
-      }
-    }
-    assertTrue(drops("queue_full") > 0, "packets to the stalled peer must be dropped, sent " + sent);
+    byte[] big = RelayMessageCodec.encodeTransport(slow.id(), new byte[8000]);
+    Await.until(Duration.ofSeconds(20), "packets to the stalled peer dropped (queue_full)", () -> {
+      sendAll(flooder, big, 100);
+      return drops("queue_full") > 0;
+    });
 
     // While the slow peer stays stalled, the fast pair exchanges every message, promptly.
     long start = System.nanoTime();
     for (int i = 0; i < 200; i++) {
-      fastA.send(transport(fastB.id, "ping" + i));
-      fastB.expect(transport(fastA.id, "ping" + i));
-      fastB.send(transport(fastA.id, "pong" + i));
-      fastA.expect(transport(fastB.id, "pong" + i));
+      fastA.send(transport(fastB.id(), "ping" + i));
+      fastB.expect(transport(fastA.id(), "ping" + i));
+      fastB.send(transport(fastA.id(), "pong" + i));
+      fastA.expect(transport(fastB.id(), "pong" + i));
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "fast pair took " + took);
@@ -477,15 +478,15 @@ class RelayServerTest {
   void serverSendsHealthChecksAndDropsAPeerThatStopsAnswering() throws Exception {
     start(Map.of("health-check-interval", "100ms", "health-check-timeout", "400ms",
         "idle-timeout", "5s"));
-    TestPeer answering = peer("peer-a");
-    TestPeer mute = peer("peer-b");
+    RelayTestPeer answering = peer("peer-a");
+    RelayTestPeer mute = peer("peer-b");
     mute.stopAnsweringHealthChecks();
 
-    byte[] first = mute.pollRaw(TestPeer.WAIT);
-    assertArrayEquals(HEX.parseHex("0105"), first, "server health check (§6.3)");
+    byte[] first = mute.pollRaw(WAIT);
+    assertArrayEquals(HEX.parseHex("0105"), first, "server health check");
 
     mute.awaitClosed();
-    awaitUntil(TestPeer.WAIT, "health-check close counted", () -> closes("health_check_timeout") == 1);
+    Await.until(WAIT, "health-check close counted", () -> closes("health_check_timeout") == 1);
     // The answering peer outlives several windows.
     assertNull(answering.poll(Duration.ofMillis(1200)));
     assertFalse(answering.isClosed());
@@ -497,18 +498,16 @@ class RelayServerTest {
   @Test
   void stopSendsCloseToEveryPeer() throws Exception {
     start();
-    TestPeer a = peer("peer-a");
-    TestPeer b = peer("peer-b");
-    server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    RelayTestPeer a = peer("peer-a");
+    RelayTestPeer b = peer("peer-b");
+    stop(server);
     servers.remove(server);
     a.expect(HEX.parseHex("0104"));
     b.expect(HEX.parseHex("0104"));
     a.awaitClosed();
     assertEquals(0, server.connectedPeers());
     // Metrics are unregistered, so a new server can use the same registry.
-    RelayServer again = RelayServer.start(system, RelayTestSupport.settings(Map.of()), registry)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    servers.add(again);
+    servers.add(startServer(system, Map.of(), registry));
   }
 
   @Test

@@ -1,24 +1,30 @@
 package dev.meshplane.relay;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.meshplane.relay.testkit.RelayTestPeer;
+import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
-/** Settings, metric reading and deadline-bound waiting shared by the relay tests. */
+/** Settings, running servers, tokens and metric reading shared by the relay tests. */
 public final class RelayTestSupport {
 
   static final String SECRET = "relay-secret";
+  /** Starting or stopping a server, or an actor system, takes well under this. */
+  static final Duration LIFECYCLE_WAIT = Duration.ofSeconds(10);
 
   private RelayTestSupport() {
   }
@@ -31,10 +37,43 @@ public final class RelayTestSupport {
         "meshplane.relay.auth-secret", SECRET));
     Config custom = ConfigFactory.empty();
     for (Map.Entry<String, Object> entry : overrides.entrySet()) {
-      custom = custom.withValue("meshplane.relay." + entry.getKey(),
-          com.typesafe.config.ConfigValueFactory.fromAnyRef(entry.getValue()));
+      custom = custom.withValue("meshplane.relay." + entry.getKey(), ConfigValueFactory.fromAnyRef(entry.getValue()));
     }
     return RelaySettings.fromConfig(custom.withFallback(base));
+  }
+
+  /** An actor system for relay servers, logging warnings and above through SLF4J. */
+  static ActorSystem<Void> actorSystem(String name) {
+    return ActorSystem.create(Behaviors.empty(), name, ConfigFactory.parseString(
+        "pekko.loglevel = WARNING\npekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
+            + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"")
+        .withFallback(ConfigFactory.load()));
+  }
+
+  static void terminate(ActorSystem<?> system) throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(LIFECYCLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** A running relay server with {@link #settings} and {@code overrides}, its metrics in {@code registry}. */
+  static RelayServer startServer(ActorSystem<?> system, Map<String, Object> overrides, PrometheusRegistry registry)
+      throws Exception {
+    return RelayServer.start(system, settings(overrides), registry).toCompletableFuture()
+        .get(LIFECYCLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  static void stop(RelayServer server) throws Exception {
+    server.stop().toCompletableFuture().get(LIFECYCLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Where peers connect to {@code server}: plain WebSocket on loopback. */
+  static URI uri(RelayServer server) {
+    return URI.create("ws://127.0.0.1:" + server.boundPort() + RelayServer.PATH);
+  }
+
+  /** A relay token the servers started here accept, valid for an hour. */
+  static byte[] validToken() {
+    return RelayTestPeer.token(SECRET);
   }
 
   /** Value of a counter (name without _total) or gauge data point with the given label pairs; 0 if absent. */
@@ -71,16 +110,13 @@ public final class RelayTestSupport {
   }
 
   /**
-   * Waits until {@code condition} holds, checking every few milliseconds, and fails with
-   * {@code what} at the deadline. For state that has no event to wait on (metrics, store size).
+   * Delegates to {@link Await#until}.
+   *
+   * @deprecated call {@link Await#until}; this delegate stays only while the fabric tests still
+   *     call it
    */
+  @Deprecated
   public static void awaitUntil(Duration deadline, String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        fail("not within " + deadline + ": " + what);
-      }
-      LockSupport.parkNanos(5_000_000L);
-    }
+    Await.until(deadline, what, condition);
   }
 }

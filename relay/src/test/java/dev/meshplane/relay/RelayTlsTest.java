@@ -3,10 +3,9 @@ package dev.meshplane.relay;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
-import dev.meshplane.protocol.relay.AuthTokenV2;
-import dev.meshplane.protocol.relay.RelayAuthSecret;
+import dev.meshplane.protocol.relay.RelayMessage.Auth;
 import dev.meshplane.protocol.relay.RelayMessageCodec;
+import dev.meshplane.relay.testkit.RelayTestPeer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,14 +16,12 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,33 +38,28 @@ class RelayTlsTest {
     Path key = writePem(dir.resolve("key.pem"), "PRIVATE KEY",
         ((PrivateKey) generated.getKey("relay", "changeit".toCharArray())).getEncoded());
 
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "relay-tls-test",
-        ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+    ActorSystem<Void> system = RelayTestSupport.actorSystem("relay-tls-test");
     RelayServer server = null;
     try {
-      RelaySettings settings = RelayTestSupport.settings(Map.of(
+      server = RelayTestSupport.startServer(system, Map.of(
           "tls.cert-file", cert.toString(), "tls.key-file", key.toString(),
-          "exposed-address", "relay.example.com:443"));
-      server = RelayServer.start(system, settings, new PrometheusRegistry()).toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
+          "exposed-address", "relay.example.com:443"), new PrometheusRegistry());
       HttpClient client = HttpClient.newBuilder().sslContext(trusting(generated.getCertificate("relay"))).build();
       URI uri = URI.create("wss://127.0.0.1:" + server.boundPort() + RelayServer.PATH);
-      byte[] token = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RelayTestSupport.SECRET))
-          .generate(Instant.now().getEpochSecond() + 60);
-      TestPeer peer = TestPeer.connect(client, uri, "peer-a");
-      peer.send(RelayMessageCodec.encode(new dev.meshplane.protocol.relay.RelayMessage.Auth(peer.id, token)));
+      RelayTestPeer peer = RelayTestPeer.connect(client, uri, "peer-a");
+      peer.send(RelayMessageCodec.encode(new Auth(peer.id(), RelayTestSupport.validToken())));
       byte[] response = peer.receive();
-      // No scheme in exposed-address + TLS on → rels:// (spec §4.3 step 1).
+      // No scheme in exposed-address + TLS on → rels://
+      // (openzro relay/server/url.go, getInstanceURL).
       assertEquals("rels://relay.example.com:443", new String(response, 2, response.length - 2, StandardCharsets.UTF_8));
-      peer.send(RelayMessageCodec.encodeTransport(peer.id, new byte[] {7}));
-      assertArrayEquals(RelayMessageCodec.encodeTransport(peer.id, new byte[] {7}), peer.receive());
+      peer.send(RelayMessageCodec.encodeTransport(peer.id(), new byte[] {7}));
+      assertArrayEquals(RelayMessageCodec.encodeTransport(peer.id(), new byte[] {7}), peer.receive());
       peer.close();
     } finally {
       if (server != null) {
-        server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        RelayTestSupport.stop(server);
       }
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      RelayTestSupport.terminate(system);
     }
   }
 

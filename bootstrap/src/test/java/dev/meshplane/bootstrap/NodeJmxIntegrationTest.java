@@ -10,6 +10,7 @@ import dev.meshplane.bootstrap.jmx.Inspect;
 import dev.meshplane.bootstrap.jmx.NodeJmx;
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
+import dev.meshplane.testkit.Await;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * One in-process node with its MBeans served over remote JMX, read with the JDK's own JMX client
  * exactly as jconsole would, and through {@link Inspect}.
  */
-class NodeJmxTest {
+class NodeJmxIntegrationTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final MBeanServer PLATFORM = ManagementFactory.getPlatformMBeanServer();
@@ -80,7 +81,7 @@ class NodeJmxTest {
         MBeanServerConnection mbeans = connector.getMBeanServerConnection();
 
         String self = (String) mbeans.getAttribute(cluster, "SelfAddress");
-        TestNodes.await(WAIT, "self Up and leader", () ->
+        Await.until(WAIT, "self Up and leader", () ->
             "Up".equals(attribute(mbeans, cluster, "SelfStatus"))
                 && self.equals(attribute(mbeans, cluster, "Leader")));
         assertEquals(1, mbeans.getAttribute(cluster, "MemberCount"));
@@ -95,10 +96,10 @@ class NodeJmxTest {
             PeerStream b = client.connect("jmx-b-" + UUID.randomUUID())) {
           a.awaitRegistered(WAIT);
           b.awaitRegistered(WAIT);
-          TestNodes.await(WAIT, "2 connected peers over JMX",
+          Await.until(WAIT, "2 connected peers over JMX",
               () -> Long.valueOf(2).equals(attribute(mbeans, signal, "ConnectedPeers")));
           assertEquals(2, mbeans.getAttribute(signal, "OpenStreams"));
-          TestNodes.await(WAIT, "2 peer sessions hosted here",
+          Await.until(WAIT, "2 peer sessions hosted here",
               () -> ((Integer) attribute(mbeans, sharding, "LocalEntities")) >= 2);
           assertTrue((Integer) mbeans.getAttribute(sharding, "LocalShards") >= 1);
           String[] regions = (String[]) mbeans.getAttribute(sharding, "Regions");

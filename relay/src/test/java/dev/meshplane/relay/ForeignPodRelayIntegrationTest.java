@@ -1,7 +1,9 @@
 package dev.meshplane.relay;
 
-import static dev.meshplane.relay.RelayTestSupport.awaitUntil;
 import static dev.meshplane.relay.RelayTestSupport.metric;
+import static dev.meshplane.relay.RelayTestSupport.startServer;
+import static dev.meshplane.relay.RelayTestSupport.stop;
+import static dev.meshplane.relay.RelayTestSupport.validToken;
 import static dev.meshplane.relay.fabric.RawFabric.assertClosedWithoutReply;
 import static dev.meshplane.relay.fabric.RawFabric.concat;
 import static dev.meshplane.relay.fabric.RawFabric.frame;
@@ -14,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.typesafe.config.ConfigFactory;
-import dev.meshplane.protocol.relay.AuthTokenV2;
-import dev.meshplane.protocol.relay.RelayAuthSecret;
 import dev.meshplane.relay.fabric.FabricSettings;
 import dev.meshplane.relay.fabric.RelayFabric;
+import dev.meshplane.relay.testkit.RelayTestPeer;
+import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +38,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,8 +45,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A real relay node (RelayServer + RelayFabric, wall clock) against a "foreign pod": a plain
- * {@link Socket} that speaks relay-fabric.md byte by byte through {@code RawFabric} (§2 frames,
- * §4 HELLO v2 signed with javax.crypto.Mac, §6 WHO_HAS / I_HAVE, §7 FWD) and behaves like an
+ * {@link Socket} that speaks the fabric byte by byte through {@code RawFabric} (frames as openzro
+ * relay/server/cluster/frame.go, HELLO v2 signed with javax.crypto.Mac as messages.go checks it,
+ * WHO_HAS / I_HAVE as locator.go, FWD as forwarder.go) and behaves like an
  * openzro pod: it never answers the node's PING probe, so the node must treat it as openzro (no
  * NOT_HERE / PEER_LEFT, no keepalive) while still forwarding through it. The local peer is a JDK WebSocket client.
  *
@@ -53,19 +55,21 @@ import org.junit.jupiter.api.Test;
  * whole data path runs, and the rejects are checked end to end, including that bytes following a
  * rejected HELLO never reach a peer.
  */
-class ForeignPodRelayTest {
+class ForeignPodRelayIntegrationTest {
 
   static final HexFormat HEX = HexFormat.of();
   static final String FABRIC_SECRET = "s3cret";
   static final String POD_ADDRESS = "10.20.30.40:7090";
   static final Duration WAIT = Duration.ofSeconds(10);
-  static final Duration QUIET = Duration.ofMillis(300);
 
-  /** test-vectors.md §C: PID_A = ID of "peer-a", PID_B = ID of "peer-b". */
+  /** Relay peer IDs of "peer-a" and "peer-b" (openzro relay/messages/id.go, HashID). */
   static final byte[] PID_A = HEX.parseHex("7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe");
   static final byte[] PID_B = HEX.parseHex("7368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a");
   static final String WHO_HAS_A = "0100247368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe";
-  /** §C.2: peer-b sent "hello" to peer-a; the node forwards it with the slot holding PID_B. */
+  /**
+   * peer-b sent "hello" to peer-a; the node forwards it with the slot already holding PID_B
+   * (openzro relay/server/peer.go, handleTransportMsg stamps the source before forwarding).
+   */
   static final String FWD_C2 = "14004f7368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe"
       + "01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a68656c6c6f";
 
@@ -81,9 +85,8 @@ class ForeignPodRelayTest {
 
   static ActorSystem<Void> system;
   static HttpClient http;
-  static final AuthTokenV2 TOKENS = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RelayTestSupport.SECRET));
 
-  final List<TestPeer> peers = new ArrayList<>();
+  final List<RelayTestPeer> peers = new ArrayList<>();
   final List<Socket> sockets = new ArrayList<>();
   PrometheusRegistry registry;
   RelayServer server;
@@ -92,22 +95,18 @@ class ForeignPodRelayTest {
 
   @BeforeAll
   static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "foreign-pod-test", ConfigFactory.parseString(
-        "pekko.loglevel = WARNING\npekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]\n"
-            + "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"")
-        .withFallback(ConfigFactory.load()));
+    system = RelayTestSupport.actorSystem("foreign-pod-test");
     http = HttpClient.newHttpClient();
   }
 
   @AfterAll
   static void stopSystem() throws Exception {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    RelayTestSupport.terminate(system);
   }
 
   @AfterEach
   void stopNode() throws Exception {
-    peers.forEach(TestPeer::close);
+    peers.forEach(RelayTestPeer::close);
     for (Socket socket : sockets) {
       socket.close();
     }
@@ -115,7 +114,7 @@ class ForeignPodRelayTest {
       fabric.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     if (server != null) {
-      server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      stop(server);
     }
   }
 
@@ -126,26 +125,27 @@ class ForeignPodRelayTest {
     // The pod never answers PING, so the node waits for its answer; 30 s means only the I_HAVE
     // can end the lookup within the socket's 10 s read timeout.
     start("30s");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
 
     b.send(transport(PID_A, "hello"));
-    assertEquals(WHO_HAS_A, HEX.formatHex(readFrame(pod)), "WHO_HAS(peer-a), test-vectors §C");
+    assertEquals(WHO_HAS_A, HEX.formatHex(readFrame(pod)), "WHO_HAS(peer-a)");
     write(pod, frame(I_HAVE, concat(PID_A, HEX.parseHex("00000001"))));
-    assertEquals(FWD_C2, HEX.formatHex(readFrame(pod)), "FWD(peer-a, message with slot = peer-b), §C.2");
-    awaitUntil(WAIT, "forward counted ok", () -> forwards("ok") == 1);
+    assertEquals(FWD_C2, HEX.formatHex(readFrame(pod)), "FWD(peer-a, message with slot = peer-b)");
+    Await.until(WAIT, "forward counted ok", () -> forwards("ok") == 1);
 
-    // Cached (§6.4): the next packet goes out as FWD with no new WHO_HAS.
+    // Cached (openzro relay/server/cluster/locator.go, Lookup): the next packet goes out as FWD
+    // with no new WHO_HAS.
     b.send(transport(PID_A, "again"));
     assertEquals(HEX.formatHex(frame(FWD, concat(PID_A, transport(PID_B, "again")))), HEX.formatHex(readFrame(pod)));
-    awaitUntil(WAIT, "second forward counted ok", () -> forwards("ok") == 2);
+    Await.until(WAIT, "second forward counted ok", () -> forwards("ok") == 2);
     assertEquals(0, totalRejects());
   }
 
   @Test
   void fwdFromAPodIsDeliveredToTheLocalPeerByteForByte() throws Exception {
     start("200ms");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
 
     byte[] small = transport(PID_A, "from the pod");
@@ -158,17 +158,18 @@ class ForeignPodRelayTest {
     byte[] large = concat(HEX.parseHex("0103"), concat(PID_A, payload));
     write(pod, frame(FWD, concat(PID_B, large)));
     assertArrayEquals(large, b.poll(WAIT), "large embedded message, unchanged");
-    awaitUntil(WAIT, "two FWDs delivered",
+    Await.until(WAIT, "two FWDs delivered",
         () -> metric(registry, "meshplane_relay_cluster_forwards_received", "result", "delivered") == 2);
   }
 
   @Test
   void unsolicitedIHaveFillsTheCacheSoTheFirstPacketNeedsNoWhoHas() throws Exception {
     start("30s");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
-    // §6.3: an I_HAVE updates the cache even without a pending lookup. Frames are handled in
-    // order, so the PONG proves the I_HAVE was processed.
+    // An I_HAVE updates the cache even without a pending lookup (openzro
+    // relay/server/cluster/locator.go, HandleIHave). Frames are handled in order, so the PONG
+    // proves the I_HAVE was processed.
     write(pod, frame(I_HAVE, concat(PID_A, HEX.parseHex("00000007"))));
     write(pod, frame(PING, new byte[0]));
     assertArrayEquals(frame(PONG, new byte[0]), readFrame(pod));
@@ -181,16 +182,17 @@ class ForeignPodRelayTest {
   @Test
   void silentPodEndsTheLookupAtTheTimeoutAndALateIHaveStillCounts() throws Exception {
     start("300ms");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
 
     b.send(transport(PID_A, "lost"));
     assertEquals(WHO_HAS_A, HEX.formatHex(readFrame(pod)));
-    // An openzro pod without the peer stays silent (§6.2): the lookup must still end.
-    awaitUntil(WAIT, "peer_not_found counted", () -> forwards("peer_not_found") == 1);
+    // An openzro pod without the peer stays silent (openzro relay/server/cluster/locator.go,
+    // HandleWhoHas): the lookup must still end.
+    Await.until(WAIT, "peer_not_found counted", () -> forwards("peer_not_found") == 1);
     assertEquals(0, forwards("ok"));
 
-    // A late answer is cached anyway (§6.3), so the next packet is forwarded without asking.
+    // A late answer is cached anyway (HandleIHave), so the next packet is forwarded without asking.
     write(pod, frame(I_HAVE, concat(PID_A, HEX.parseHex("00000001"))));
     write(pod, frame(PING, new byte[0]));
     assertArrayEquals(frame(PONG, new byte[0]), readFrame(pod));
@@ -201,19 +203,19 @@ class ForeignPodRelayTest {
   @Test
   void podThatNeverAnsweredPingGetsNoMeshplaneExtensions() throws Exception {
     start("200ms");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
     // The node's one probe is the first thing on the stream.
     assertArrayEquals(frame(PING, new byte[0]), readAnyFrame(pod));
 
     b.close();
-    awaitUntil(WAIT, "peer-b gone", () -> !server.localPeers().has(b.id));
+    Await.until(WAIT, "peer-b gone", () -> !server.localPeers().has(b.id()));
     // No PEER_LEFT for peer-b, and a FWD for the absent peer gets no NOT_HERE: the next frame on
     // the stream after these is the PONG, nothing before it and no further PING.
     write(pod, frame(FWD, concat(PID_B, transport(PID_A, "too late"))));
     write(pod, frame(PING, new byte[0]));
     assertEquals(HEX.formatHex(frame(PONG, new byte[0])), HEX.formatHex(readAnyFrame(pod)));
-    awaitUntil(WAIT, "FWD for an absent peer counted dropped",
+    Await.until(WAIT, "FWD for an absent peer counted dropped",
         () -> metric(registry, "meshplane_relay_cluster_forwards_received", "result", "dropped") == 1);
   }
 
@@ -222,7 +224,7 @@ class ForeignPodRelayTest {
   @Test
   void secondConnectionAnnouncingTheSameAddressIsClosedAndTheFirstKeepsWorking() throws Exception {
     start("30s");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     byte[] secret = FABRIC_SECRET.getBytes(StandardCharsets.UTF_8);
     Socket first = pod(hello(POD_ADDRESS, now(), secret));
     // A duplicate HELLO for an address with a live stream loses (openzro
@@ -239,7 +241,7 @@ class ForeignPodRelayTest {
 
     // Once the first is gone, the address can connect again, with a HELLO of its own.
     first.close();
-    awaitUntil(WAIT, "stream removed", () -> streams() == 0);
+    Await.until(WAIT, "stream removed", () -> streams() == 0);
     pod(hello(POD_ADDRESS, now() + 2, secret));
   }
 
@@ -248,7 +250,8 @@ class ForeignPodRelayTest {
     start("200ms");
     Socket pod = pod(hello(POD_ADDRESS, now(), FABRIC_SECRET.getBytes(StandardCharsets.UTF_8)));
     pod.shutdownOutput();
-    // §5: the read loop ends, the stream leaves the map and the connection is closed (EOF here).
+    // The read loop ends, the stream leaves the map and the connection is closed, EOF here
+    // (openzro relay/server/cluster/transport.go, readLoop and dropStream).
     InputStream in = pod.getInputStream();
     try {
       while (in.read() != -1) {
@@ -257,7 +260,7 @@ class ForeignPodRelayTest {
     } catch (java.net.SocketTimeoutException e) {
       org.junit.jupiter.api.Assertions.fail("the node kept its side of an ended stream open (half-open connection)");
     }
-    awaitUntil(WAIT, "stream removed", () -> streams() == 0);
+    Await.until(WAIT, "stream removed", () -> streams() == 0);
   }
 
   // ------------------------------------------------------------ rejected HELLOs, end to end
@@ -265,14 +268,15 @@ class ForeignPodRelayTest {
   @Test
   void badFirstFramesAreClosedWithoutReplyCountedAndCannotInject() throws Exception {
     start("200ms");
-    TestPeer b = join("peer-b");
+    RelayTestPeer b = join("peer-b");
     byte[] secret = FABRIC_SECRET.getBytes(StandardCharsets.UTF_8);
     byte[] injected = frame(FWD, concat(PID_B, transport(PID_A, "injected")));
 
     rejectWith(concat(hello(POD_ADDRESS, now(), "not-the-secret".getBytes(StandardCharsets.UTF_8)), injected),
         "hmac_mismatch", 1);
     rejectWith(concat(hello(POD_ADDRESS, now(), new byte[0]), injected), "unsigned_but_required", 1);
-    // §4.2 row 4, on the node's wall clock, both directions; checked before the MAC.
+    // A timestamp more than 5 min off the node's wall clock, either way, is checked before the MAC
+    // (openzro relay/server/cluster/messages.go, DecodeHello).
     rejectWith(concat(hello(POD_ADDRESS, now() - 400, secret), injected), "stale_timestamp", 1);
     rejectWith(concat(hello(POD_ADDRESS, now() + 400, secret), injected), "stale_timestamp", 2);
     rejectWith(concat(hello(POD_ADDRESS, now() - 400, "forged".getBytes(StandardCharsets.UTF_8)), injected),
@@ -282,7 +286,7 @@ class ForeignPodRelayTest {
 
     assertEquals(6, totalRejects());
     assertEquals(0, streams(), "no stream registered");
-    assertNull(b.poll(QUIET), "nothing reached peer-b");
+    assertNull(b.poll(Await.QUIET), "nothing reached peer-b");
     assertEquals(0, metric(registry, "meshplane_relay_cluster_forwards_received", "result", "delivered"));
   }
 
@@ -293,25 +297,25 @@ class ForeignPodRelayTest {
     byte[] good = payloadOf(hello(POD_ADDRESS, now(), secret));
     int a = POD_ADDRESS.length();
 
-    // Row 1: payload under 11 bytes.
+    // Payload under 11 bytes.
     rejectWith(frame(HELLO, java.util.Arrays.copyOf(good, 10)), "malformed", 1);
-    // Row 2: version 1.
+    // Version 1.
     byte[] v1 = good.clone();
     v1[0] = 1;
     rejectWith(frame(HELLO, v1), "malformed", 2);
-    // Row 3: addr_len runs past the payload.
+    // addr_len runs past the payload.
     byte[] longAddr = java.util.Arrays.copyOf(good, 2 + a + 8 + 1);
     longAddr[1] = (byte) 200;
     rejectWith(frame(HELLO, longAddr), "malformed", 3);
-    // Row 5: hmac_len 32 but the MAC is cut short.
+    // hmac_len 32 but the MAC is cut short.
     rejectWith(frame(HELLO, java.util.Arrays.copyOf(good, good.length - 1)), "malformed", 4);
-    // Row 6b: a 16-byte MAC.
+    // A 16-byte MAC.
     byte[] shortMac = java.util.Arrays.copyOf(good, 11 + a + 16);
     shortMac[10 + a] = 16;
     rejectWith(frame(HELLO, shortMac), "malformed", 5);
     assertEquals(5, totalRejects());
 
-    // §4.1: trailing bytes after the MAC are ignored, the HELLO is accepted.
+    // Trailing bytes after the MAC are ignored, the HELLO is accepted (DecodeHello reads hmac_len bytes).
     pod(frame(HELLO, concat(good, new byte[] {1, 2, 3, 4})));
     assertEquals(5, totalRejects());
   }
@@ -320,9 +324,8 @@ class ForeignPodRelayTest {
 
   void start(String lookupTimeout) throws Exception {
     registry = new PrometheusRegistry();
-    server = RelayServer.start(system, RelayTestSupport.settings(Map.of()), registry)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    uri = URI.create("ws://127.0.0.1:" + server.boundPort() + RelayServer.PATH);
+    server = startServer(system, Map.of(), registry);
+    uri = RelayTestSupport.uri(server);
     FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
         "meshplane.relay.fabric.host", "127.0.0.1",
         "meshplane.relay.fabric.port", 0,
@@ -333,11 +336,10 @@ class ForeignPodRelayTest {
     server.useRemotePeers(fabric);
   }
 
-  TestPeer join(String publicKey) throws Exception {
-    TestPeer peer = TestPeer.authenticated(http, uri, publicKey,
-        TOKENS.generate(Instant.now().getEpochSecond() + 3600));
+  RelayTestPeer join(String publicKey) throws Exception {
+    RelayTestPeer peer = RelayTestPeer.authenticated(http, uri, publicKey, validToken());
     peers.add(peer);
-    awaitUntil(WAIT, publicKey + " registered", () -> server.localPeers().has(peer.id));
+    Await.until(WAIT, publicKey + " registered", () -> server.localPeers().has(peer.id()));
     return peer;
   }
 
@@ -353,7 +355,7 @@ class ForeignPodRelayTest {
     double before = streams();
     Socket socket = connect();
     write(socket, hello);
-    awaitUntil(WAIT, "pod stream registered", () -> streams() == before + 1);
+    Await.until(WAIT, "pod stream registered", () -> streams() == before + 1);
     return socket;
   }
 
@@ -361,7 +363,7 @@ class ForeignPodRelayTest {
     Socket socket = connect();
     write(socket, bytes);
     assertClosedWithoutReply(socket);
-    awaitUntil(WAIT, "relay_cluster_hello_rejects_total{reason=" + reason + "} = " + expected,
+    Await.until(WAIT, "relay_cluster_hello_rejects_total{reason=" + reason + "} = " + expected,
         () -> metric(registry, "relay_cluster_hello_rejects", "reason", reason) == expected);
   }
 
@@ -385,13 +387,13 @@ class ForeignPodRelayTest {
     return Instant.now().getEpochSecond();
   }
 
-  // ------------------------------------------------------------ wire format, by hand from the spec
+  // ------------------------------------------------------------ wire format, by hand
 
   static byte[] payloadOf(byte[] frame) {
     return java.util.Arrays.copyOfRange(frame, 3, frame.length);
   }
 
-  /** relay-peer-protocol.md §6.1 transport message: 0x01, 0x03, 36-byte slot, payload. */
+  /** Transport message (openzro relay/messages/message.go, MarshalTransportMsg): 0x01, 0x03, 36-byte slot, payload. */
   static byte[] transport(byte[] slot, String payload) {
     return concat(HEX.parseHex("0103"), concat(slot, payload.getBytes(StandardCharsets.UTF_8)));
   }
