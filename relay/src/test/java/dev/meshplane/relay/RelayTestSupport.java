@@ -108,15 +108,4 @@ public final class RelayTestSupport {
     }
     return true;
   }
-
-  /**
-   * Delegates to {@link Await#until}.
-   *
-   * @deprecated call {@link Await#until}; this delegate stays only while the fabric tests still
-   *     call it
-   */
-  @Deprecated
-  public static void awaitUntil(Duration deadline, String what, BooleanSupplier condition) {
-    Await.until(deadline, what, condition);
-  }
 }

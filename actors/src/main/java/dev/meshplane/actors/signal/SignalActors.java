@@ -19,7 +19,7 @@ public final class SignalActors {
   private final ActorRef<SignalConnections.Command> connections;
   private final ActorRef<ConnectionRebalancer.Command> rebalancer;
 
-  private SignalActors(
+  SignalActors(
       SignalSettings settings,
       SignalMetrics metrics,
       ActorRef<ShardingEnvelope<PeerSession.Command>> sessions,

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.typesafe.config.ConfigFactory;
+import dev.meshplane.config.SettingsReader;
 import dev.meshplane.protocol.signal.EncryptedMessage;
 import dev.meshplane.protocol.signal.SignalHeaders;
 import dev.meshplane.testkit.Await;
@@ -185,12 +186,15 @@ class AcknowledgedDeliveryTest {
 
   /** A unary Send from peer-a to peer-b, as a gRPC client frames it, handled by the signal edge. */
   private static CompletableFuture<HttpResponse> send(TestProbe<ShardingEnvelope<PeerSession.Command>> sessions) {
-    SignalSettings settings = SignalSettings.fromConfig(ConfigFactory.parseString(
+    SignalSettings settings = SettingsReader.read(ConfigFactory.parseString(
         "meshplane.signal.send.attempt-timeout = " + ATTEMPT.toMillis() + "ms\n"
             + "meshplane.signal.send.retry-budget = " + BUDGET.toMillis() + "ms")
-        .withFallback(ConfigFactory.load()));
-    SignalGrpcHandler handler = new SignalGrpcHandler(testKit.system(), sessions.ref(), settings,
-        new SignalMetrics(new PrometheusRegistry()), new ConnectionRegistry());
+        .withFallback(ConfigFactory.load()), SignalSettings::read);
+    // A Send needs only the sessions; nothing here may reach connections or the rebalancer.
+    SignalActors actors = new SignalActors(settings, new SignalMetrics(new PrometheusRegistry()), sessions.ref(),
+        new ConnectionRegistry(), testKit.<SignalConnections.Command>createTestProbe().ref(),
+        testKit.<ConnectionRebalancer.Command>createTestProbe().ref());
+    SignalGrpcHandler handler = new SignalGrpcHandler(testKit.system(), actors);
     byte[] frame = ByteBuffer.allocate(5 + SIGNAL_MESSAGE.length).put((byte) 0).putInt(SIGNAL_MESSAGE.length)
         .put(SIGNAL_MESSAGE).array();
     HttpRequest request = HttpRequest.POST(SignalHeaders.SEND_PATH)
