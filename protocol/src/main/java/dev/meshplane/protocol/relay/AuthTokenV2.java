@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,6 +23,11 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * Thread-safe: a fresh {@link Mac} is created per call (tokens are checked once per handshake, so
  * the cost is irrelevant next to the WebSocket upgrade).
+ *
+ * <p>openzro's validator accepts any expiry in the future, so a token signed once for year 10¹⁰
+ * (by whoever held the secret for a moment) opens the relay forever. A validator made with {@link
+ * #withMaxLifetime} also refuses tokens that expire further ahead than management would ever issue
+ * them; without it, the Go validator's rules apply unchanged.
  */
 public final class AuthTokenV2 {
 
@@ -37,14 +43,28 @@ public final class AuthTokenV2 {
   private static final String HMAC = "HmacSHA256";
 
   private final SecretKeySpec key;
+  /** Longest accepted distance from now to the expiry; {@link Long#MAX_VALUE} means no limit. */
+  private final long maxLifetimeSeconds;
 
-  private AuthTokenV2(RelayAuthSecret secret) {
-    this.key = new SecretKeySpec(secret.hmacKey(), HMAC);
+  private AuthTokenV2(SecretKeySpec key, long maxLifetimeSeconds) {
+    this.key = key;
+    this.maxLifetimeSeconds = maxLifetimeSeconds;
   }
 
-  /** Tokens signed and checked with this key. */
+  /** Tokens signed and checked with this key; any expiry in the future is accepted, as openzro does. */
   public static AuthTokenV2 withSecret(RelayAuthSecret secret) {
-    return new AuthTokenV2(secret);
+    return new AuthTokenV2(new SecretKeySpec(secret.hmacKey(), HMAC), Long.MAX_VALUE);
+  }
+
+  /**
+   * The same key, refusing ({@link Reason#TOKEN_LIFETIME_TOO_LONG}) tokens whose expiry lies more
+   * than {@code maxLifetime} (whole seconds) after the time they are checked.
+   */
+  public AuthTokenV2 withMaxLifetime(Duration maxLifetime) {
+    if (maxLifetime.isNegative()) {
+      throw new IllegalArgumentException("negative maximum token lifetime " + maxLifetime);
+    }
+    return new AuthTokenV2(key, maxLifetime.getSeconds());
   }
 
   /** A token valid until and including {@code expiryUnixSeconds}, as management issues it. */
@@ -55,7 +75,8 @@ public final class AuthTokenV2 {
 
   /**
    * Checks a token in the order of the Go validator (validator.go, Validate), so the reason
-   * matches what openzro would have failed on. Returns the expiry on success.
+   * matches what openzro would have failed on, then the maximum lifetime if one is set. Returns
+   * the expiry on success.
    *
    * @throws RelayProtocolException one of the {@code TOKEN_*} reasons
    */
@@ -85,6 +106,12 @@ public final class AuthTokenV2 {
     if (nowUnixSeconds > expiry) {
       throw new RelayProtocolException(Reason.TOKEN_EXPIRED,
           "expired at " + expiry + ", now " + nowUnixSeconds);
+    }
+    // expiry >= now here, so a negative distance can only be an overflow: further than any limit.
+    long ahead = expiry - nowUnixSeconds;
+    if (ahead < 0 || ahead > maxLifetimeSeconds) {
+      throw new RelayProtocolException(Reason.TOKEN_LIFETIME_TOO_LONG,
+          "expires at " + expiry + ", more than " + maxLifetimeSeconds + " s after now (" + nowUnixSeconds + ")");
     }
     return expiry;
   }

@@ -51,7 +51,12 @@ public final class RelayProtocolException extends RuntimeException {
     /** Payload is not a base-10 signed 64-bit integer. */
     TOKEN_MALFORMED_EXPIRY,
     /** now is after the expiry second. */
-    TOKEN_EXPIRED;
+    TOKEN_EXPIRED,
+    /**
+     * Expiry further ahead than the relay's maximum token lifetime: meshplane's own check, openzro
+     * accepts any future expiry.
+     */
+    TOKEN_LIFETIME_TOO_LONG;
 
     /** Lower-case snake-case name, stable for metric labels. */
     public String label() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.meshplane.protocol.relay.RelayProtocolException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -126,6 +127,27 @@ class AuthTokenV2Test {
   void acceptsSignedPlusSignLikeGoParseInt() throws Exception {
     assertEquals(EXPIRY, deployed.validate(resign("+1700003600".getBytes(StandardCharsets.US_ASCII)), EXPIRY));
     assertReason(Reason.TOKEN_EXPIRED, deployed, resign("-1700003600".getBytes(StandardCharsets.US_ASCII)), 0);
+  }
+
+  @Test
+  void withoutAMaximumLifetimeAnyFutureExpiryIsAcceptedAsInOpenzro() throws Exception {
+    assertEquals(Long.MAX_VALUE, deployed.validate(deployed.generate(Long.MAX_VALUE), EXPIRY));
+  }
+
+  @Test
+  void maximumLifetimeRefusesExpiriesFurtherAheadAndKeepsTheOtherRules() throws Exception {
+    AuthTokenV2 bounded = deployed.withMaxLifetime(Duration.ofHours(72));
+    long now = EXPIRY - 72 * 3600;
+    // Exactly the maximum ahead, and the expiry second itself, are still accepted.
+    assertEquals(EXPIRY, bounded.validate(HEX.parseHex(DEPLOYED_TOKEN), now));
+    assertEquals(EXPIRY, bounded.validate(HEX.parseHex(DEPLOYED_TOKEN), EXPIRY));
+    assertReason(Reason.TOKEN_LIFETIME_TOO_LONG, bounded, HEX.parseHex(DEPLOYED_TOKEN), now - 1);
+    // Year 10^10, and the largest expiry there is (a distance that overflows from a negative now).
+    assertReason(Reason.TOKEN_LIFETIME_TOO_LONG, bounded, deployed.generate(315_569_520_000_000_000L), EXPIRY);
+    assertReason(Reason.TOKEN_LIFETIME_TOO_LONG, bounded, deployed.generate(Long.MAX_VALUE), -1);
+    assertReason(Reason.TOKEN_EXPIRED, bounded, HEX.parseHex(DEPLOYED_TOKEN), EXPIRY + 1);
+    assertReason(Reason.TOKEN_BAD_SIGNATURE, bounded, HEX.parseHex(RAW_KEY_TOKEN), EXPIRY);
+    assertEquals("token_lifetime_too_long", Reason.TOKEN_LIFETIME_TOO_LONG.label());
   }
 
   @Test
