@@ -105,6 +105,10 @@ class StartupSettingsTest {
     bad.put("meshplane.relay.health-check-timeout", "10s");
     bad.put("meshplane.relay.health-check-failure-threshold", "0");
     bad.put("meshplane.relay.max-connections", "-1");
+    bad.put("meshplane.relay.max-handshaking-connections", "0");
+    bad.put("meshplane.relay.max-connections-per-address", "-5");
+    bad.put("meshplane.relay.trust-x-real-ip", "maybe");
+    bad.put("meshplane.relay.max-token-lifetime", "0s");
     bad.put("meshplane.relay.peer-queue-size", "0");
     bad.put("meshplane.relay.max-message-size", "9000");
     bad.put("meshplane.relay.idle-timeout", "5s");

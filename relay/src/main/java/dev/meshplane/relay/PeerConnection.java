@@ -74,6 +74,8 @@ final class PeerConnection {
 
   private final RelayRuntime runtime;
   private final String remote;
+  /** This connection's place in the node's connection budget; the server releases it on close. */
+  private final ConnectionBudget.Slot slot;
   private final long openedNanos = System.nanoTime();
   private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_AUTH);
   private final PeerInterest interest;
@@ -91,9 +93,10 @@ final class PeerConnection {
   private volatile Cancellable healthCheckSender;
   private volatile Cancellable healthCheckEvaluator;
 
-  PeerConnection(RelayRuntime runtime, String remote) {
+  PeerConnection(RelayRuntime runtime, String remote, ConnectionBudget.Slot slot) {
     this.runtime = runtime;
     this.remote = remote;
+    this.slot = slot;
     this.interest = new PeerInterest(this, runtime.store(), runtime.remote());
     // New peers start idle (as openzro's relay metrics count them): their last activity lies before the active window.
     this.lastTransportNanos = openedNanos - RelayMetrics.ACTIVE_WINDOW_NANOS - 1;
@@ -222,6 +225,10 @@ final class PeerConnection {
       runtime.tokens().validate(auth.token(), runtime.clock().instant().getEpochSecond());
     } catch (RelayProtocolException e) {
       rejectHandshake(e.reason().label(), e.getMessage());
+      return;
+    }
+    if (!slot.authenticate()) {
+      rejectHandshake(ConnectionBudget.Refusal.CONNECTION_LIMIT.label(), "every authenticated slot is taken");
       return;
     }
     if (!state.compareAndSet(State.AWAITING_AUTH, State.AUTHENTICATED)) {

@@ -57,7 +57,7 @@ final class RelayMetrics {
   private final Histogram authenticationTime;
   private final Histogram storeTime;
 
-  private RelayMetrics(PrometheusRegistry registry, PeerStore store) {
+  private RelayMetrics(PrometheusRegistry registry, PeerStore store, ConnectionBudget budget) {
     this.registry = registry;
     Counter sent = Counter.builder().name("relay_transfer_sent_bytes")
         .help("Bytes of transport messages written to destination peers").withoutExemplars().build();
@@ -77,10 +77,14 @@ final class RelayMetrics {
     storeTime = Histogram.builder().name("relay_peer_store_time_milliseconds")
         .help("Time to register a peer in the store and notify its subscribers, in milliseconds")
         .classicOnly().classicUpperBounds(TIME_BUCKETS_MS).withoutExemplars().build();
+    GaugeWithCallback handshaking = GaugeWithCallback.builder().name("meshplane_relay_handshaking_connections")
+        .help("Connections that have not authenticated yet (limit: max-handshaking-connections)")
+        .callback(cb -> cb.call(budget.handshaking())).build();
     Counter reconnected = Counter.builder().name("relay_peer_reconnections")
         .help("Connections replaced by a newer one with the same peer ID").withoutExemplars().build();
     handshakes = Counter.builder().name("meshplane_relay_handshakes")
-        .help("Handshake outcomes: ok, or why the connection was refused").labelNames("result").withoutExemplars().build();
+        .help("Handshake outcomes: ok, or why the connection was refused (token checks, connection limits)")
+        .labelNames("result").withoutExemplars().build();
     Counter forwarded = Counter.builder().name("meshplane_relay_messages_forwarded")
         .help("Transport messages queued for a destination peer on this node").withoutExemplars().build();
     Counter dropped = Counter.builder().name("meshplane_relay_dropped_messages")
@@ -88,8 +92,8 @@ final class RelayMetrics {
     closes = Counter.builder().name("meshplane_relay_connections_closed")
         .help("Closed peer connections, by reason").labelNames("reason").withoutExemplars().build();
 
-    collectors = List.of(sent, received, peers, active, idle, authenticationTime, storeTime, reconnected, handshakes,
-        forwarded, dropped, closes);
+    collectors = List.of(sent, received, peers, active, idle, handshaking, authenticationTime, storeTime, reconnected,
+        handshakes, forwarded, dropped, closes);
     collectors.forEach(registry::register);
 
     sentBytes = sent;
@@ -105,9 +109,12 @@ final class RelayMetrics {
   /** "Active" per openzro: transport traffic within the last 30 s. */
   static final long ACTIVE_WINDOW_NANOS = 30_000_000_000L;
 
-  /** Registers every metric on {@code registry}; the activity gauges read {@code store} when scraped. */
-  static RelayMetrics register(PrometheusRegistry registry, PeerStore store) {
-    return new RelayMetrics(registry, store);
+  /**
+   * Registers every metric on {@code registry}; the activity gauges read {@code store}, the
+   * handshaking gauge {@code budget}, when scraped.
+   */
+  static RelayMetrics register(PrometheusRegistry registry, PeerStore store, ConnectionBudget budget) {
+    return new RelayMetrics(registry, store, budget);
   }
 
   /** Removes every metric again, so a stopped server can be started on the same registry. */

@@ -16,12 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
@@ -56,9 +54,8 @@ public final class RelayServer {
   public static final String PATH = "/relay";
 
   /**
-   * Pekko HTTP's own connection cap must sit above ours, so that connections beyond
-   * {@code max-connections} still reach the handler and get a clear 503 instead of waiting in the
-   * accept backlog.
+   * Pekko HTTP's own connection cap must sit above ours (both budgets), so that connections beyond
+   * them still reach the handler and get a clear 503 instead of waiting in the accept backlog.
    */
   private static final int HTTP_CONNECTION_HEADROOM = 64;
 
@@ -66,8 +63,9 @@ public final class RelayServer {
   private final Materializer materializer;
   private final PeerStore store;
   private final RelayMetrics metrics;
-  private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger openConnections = new AtomicInteger();
+  /** Open connections and their places in {@link #budget}. */
+  private final Map<PeerConnection, ConnectionBudget.Slot> connections = new ConcurrentHashMap<>();
+  private final ConnectionBudget budget;
   private final ActorSystem<?> system;
   private final AuthTokenV2 tokens;
   private final AtomicReference<RemotePeers> remote = new AtomicReference<>(RemotePeers.NONE);
@@ -81,8 +79,10 @@ public final class RelayServer {
     this.materializer = Materializer.matFromSystem(system);
     this.store = new PeerStore();
     // The one place the configured secret becomes the HMAC key: SHA-256 of it, as openzro (relay/auth).
-    this.tokens = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(settings.authSecret()));
-    this.metrics = RelayMetrics.register(registry, store);
+    this.tokens = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(settings.authSecret()))
+        .withMaxLifetime(settings.maxTokenLifetime());
+    this.budget = ConnectionBudget.of(settings);
+    this.metrics = RelayMetrics.register(registry, store, budget);
   }
 
   /**
@@ -170,7 +170,7 @@ public final class RelayServer {
     return binding.unbind()
         .thenCompose(unbound -> {
           List<CompletableFuture<Done>> closing = new ArrayList<>();
-          for (PeerConnection connection : List.copyOf(connections)) {
+          for (PeerConnection connection : List.copyOf(connections.keySet())) {
             connection.shutdown();
             closing.add(connection.terminated().toCompletableFuture());
           }
@@ -217,23 +217,24 @@ public final class RelayServer {
     if (stopping || current == null) {
       return HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE);
     }
-    if (openConnections.incrementAndGet() > settings.maxConnections()) {
-      openConnections.decrementAndGet();
-      metrics.handshake("connection_limit");
-      log.warn("Refusing relay connection from {}: {} connections open (max-connections)", remoteOf(request),
-          settings.maxConnections());
+    ConnectionBudget.Admission admission = budget.open(clientAddressOf(request));
+    if (admission.slot() == null) {
+      metrics.handshake(admission.refusal().label());
+      log.warn("Refusing relay connection from {}: {} ({} handshaking, {} authenticated)", remoteOf(request),
+          admission.refusal().label(), budget.handshaking(), budget.authenticated());
       return HttpResponse.create().withStatus(StatusCodes.SERVICE_UNAVAILABLE);
     }
-    PeerConnection connection = new PeerConnection(current, remoteOf(request));
-    connections.add(connection);
+    PeerConnection connection = new PeerConnection(current, remoteOf(request), admission.slot());
+    connections.put(connection, admission.slot());
     HttpResponse response = upgrade.get().handleMessagesWith(connection.flow());
     connection.startHandshakeTimer();
     return response;
   }
 
   private void onConnectionClosed(PeerConnection connection) {
-    if (connections.remove(connection)) {
-      openConnections.decrementAndGet();
+    ConnectionBudget.Slot slot = connections.remove(connection);
+    if (slot != null) {
+      slot.release();
     }
   }
 
@@ -241,7 +242,8 @@ public final class RelayServer {
     Config overrides = ConfigFactory.parseMap(Map.of(
         // Health checks keep live connections busy; this only reaps sockets nobody uses.
         "pekko.http.server.idle-timeout", settings.idleTimeout().toMillis() + "ms",
-        "pekko.http.server.max-connections", settings.maxConnections() + HTTP_CONNECTION_HEADROOM,
+        "pekko.http.server.max-connections",
+        settings.maxConnections() + settings.maxHandshakingConnections() + HTTP_CONNECTION_HEADROOM,
         // Relayed WireGuard packets are small and latency-sensitive: never hold them back
         // waiting for an ACK (Nagle), which the OS default would do.
         "pekko.http.server.socket-options.tcp-no-delay", "on",
@@ -259,6 +261,22 @@ public final class RelayServer {
     }
     return request.getAttribute(AttributeKeys.remoteAddress)
         .flatMap(address -> address.getAddress().map(inet -> inet.getHostAddress() + ":" + address.getPort()))
+        .orElse("unknown");
+  }
+
+  /**
+   * The address {@code max-connections-per-address} counts: {@code X-Real-Ip} when the settings
+   * trust the proxy in front and it set one, else the TCP peer's IP (never its port).
+   */
+  private String clientAddressOf(HttpRequest request) {
+    if (settings.trustXRealIp()) {
+      Optional<HttpHeader> ip = request.getHeader("X-Real-Ip");
+      if (ip.isPresent() && !ip.get().value().isBlank()) {
+        return ip.get().value().trim();
+      }
+    }
+    return request.getAttribute(AttributeKeys.remoteAddress)
+        .flatMap(address -> address.getAddress().map(inet -> inet.getHostAddress()))
         .orElse("unknown");
   }
 

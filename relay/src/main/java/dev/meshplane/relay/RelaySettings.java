@@ -18,6 +18,10 @@ import java.util.Optional;
  * @param authSecret the raw configured secret, hashed exactly once, in {@link RelayServer}; empty
  *     when not set (the node decides whether that is allowed)
  * @param exposedAddress configured exposed address, empty if it is derived from host and bound port
+ * @param maxConnections authenticated peers; connections still in their handshake count against
+ *     {@code maxHandshakingConnections} instead
+ * @param trustXRealIp whether {@code X-Real-Ip} names the client for the per-address limit (only
+ *     behind a proxy that sets it); otherwise the TCP peer address does
  */
 public record RelaySettings(
     String host,
@@ -31,6 +35,10 @@ public record RelaySettings(
     Duration healthCheckTimeout,
     int healthCheckFailureThreshold,
     int maxConnections,
+    int maxHandshakingConnections,
+    int maxConnectionsPerAddress,
+    boolean trustXRealIp,
+    Duration maxTokenLifetime,
     int peerQueueSize,
     int maxMessageSize,
     Duration idleTimeout,
@@ -59,6 +67,10 @@ public record RelaySettings(
         r.duration("health-check-timeout"),
         r.count("health-check-failure-threshold", 1, 1_000),
         r.count("max-connections", 1, 1_000_000),
+        r.count("max-handshaking-connections", 1, 1_000_000),
+        r.count("max-connections-per-address", 1, 1_000_000),
+        r.bool("trust-x-real-ip"),
+        r.duration("max-token-lifetime"),
         r.count("peer-queue-size", 1, 1_000_000),
         (int) r.bytes("max-message-size", RelayProtocolLimits.MAX_HANDSHAKE_SIZE, RelayProtocolLimits.MAX_MESSAGE_SIZE),
         r.duration("idle-timeout"),
@@ -99,8 +111,9 @@ public record RelaySettings(
   /** The same settings with {@code secret} as the auth secret (a lab node makes one up). */
   public RelaySettings withAuthSecret(String secret) {
     return new RelaySettings(host, port, secret, exposedAddress, tlsCertFile, tlsKeyFile, handshakeTimeout,
-        healthCheckInterval, healthCheckTimeout, healthCheckFailureThreshold, maxConnections, peerQueueSize,
-        maxMessageSize, idleTimeout, shutdownTimeout);
+        healthCheckInterval, healthCheckTimeout, healthCheckFailureThreshold, maxConnections, maxHandshakingConnections,
+        maxConnectionsPerAddress, trustXRealIp, maxTokenLifetime, peerQueueSize, maxMessageSize, idleTimeout,
+        shutdownTimeout);
   }
 
   /** Whether an auth secret is configured; a relay cannot start without one. */
@@ -128,7 +141,9 @@ public record RelaySettings(
         + ", exposed-address=" + exposedAddress + ", tls=" + tlsEnabled() + ", handshake-timeout=" + handshakeTimeout
         + ", health-check-interval=" + healthCheckInterval + ", health-check-timeout=" + healthCheckTimeout
         + ", health-check-failure-threshold=" + healthCheckFailureThreshold + ", max-connections=" + maxConnections
-        + ", peer-queue-size=" + peerQueueSize + ", max-message-size=" + maxMessageSize
+        + ", max-handshaking-connections=" + maxHandshakingConnections
+        + ", max-connections-per-address=" + maxConnectionsPerAddress + ", trust-x-real-ip=" + trustXRealIp
+        + ", max-token-lifetime=" + maxTokenLifetime + ", peer-queue-size=" + peerQueueSize + ", max-message-size=" + maxMessageSize
         + ", idle-timeout=" + idleTimeout + ", shutdown-timeout=" + shutdownTimeout + "]";
   }
 }

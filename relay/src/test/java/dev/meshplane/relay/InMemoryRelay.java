@@ -47,12 +47,14 @@ final class InMemoryRelay {
   final AtomicReference<RemotePeers> remote = new AtomicReference<>(RemotePeers.NONE);
   private final ActorSystem<?> system;
   private final RelayRuntime runtime;
+  private final ConnectionBudget budget;
 
   InMemoryRelay(ActorSystem<?> system) {
     this.system = system;
     RelaySettings settings = RelayTestSupport.settings(Map.of());
     byte[] authResponse = RelayMessageCodec.encode(new RelayMessage.AuthResponse("rel://in-memory.test:80"));
-    runtime = new RelayRuntime(settings, store, RelayMetrics.register(new PrometheusRegistry(), store),
+    budget = ConnectionBudget.of(settings);
+    runtime = new RelayRuntime(settings, store, RelayMetrics.register(new PrometheusRegistry(), store, budget),
         AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RelayTestSupport.SECRET)),
         BinaryMessage.create(ByteString.fromArrayUnsafe(authResponse)), Clock.systemUTC(),
         Materializer.matFromSystem(system), system.scheduler(), system.executionContext(), closed -> { }, remote);
@@ -60,7 +62,8 @@ final class InMemoryRelay {
 
   /** A connection of {@code publicKey} that has authenticated, so it is in the store now. */
   Peer connect(String publicKey) {
-    PeerConnection connection = new PeerConnection(runtime, "in-memory " + publicKey);
+    PeerConnection connection = new PeerConnection(runtime, "in-memory " + publicKey,
+        budget.open("in-memory " + publicKey).slot());
     BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
     BoundedSourceQueue<Message> inbound = Source.<Message>queue(16)
         .via(connection.flow())

@@ -32,6 +32,10 @@ class RelaySettingsTest {
     assertEquals(8820, settings.maxMessageSize());
     assertEquals(512, settings.peerQueueSize());
     assertEquals(10_000, settings.maxConnections());
+    assertEquals(1_000, settings.maxHandshakingConnections());
+    assertEquals(256, settings.maxConnectionsPerAddress());
+    assertFalse(settings.trustXRealIp());
+    assertEquals(Duration.ofHours(72), settings.maxTokenLifetime());
     assertEquals("rel://0.0.0.0:33080", settings.instanceUrl(33080));
   }
 
@@ -57,6 +61,11 @@ class RelaySettingsTest {
     "peer-queue-size       | 0   | meshplane.relay.peer-queue-size:",
     "max-message-size      | 9000| meshplane.relay.max-message-size:",
     "max-connections       | -1  | meshplane.relay.max-connections:",
+    "max-handshaking-connections | 0 | meshplane.relay.max-handshaking-connections:",
+    "max-connections-per-address | -5 | meshplane.relay.max-connections-per-address:",
+    "trust-x-real-ip       | maybe | meshplane.relay.trust-x-real-ip:",
+    "max-token-lifetime    | 0s  | meshplane.relay.max-token-lifetime:",
+    "max-token-lifetime    | forever | meshplane.relay.max-token-lifetime:",
     "idle-timeout          | 5s  | meshplane.relay.idle-timeout:",
     "exposed-address       | http://relay:80 | meshplane.relay.exposed-address:",
     "exposed-address       | rel://a://b     | meshplane.relay.exposed-address:",
