@@ -4,7 +4,8 @@
  * {@code relay/server}; docs/relay.md).
  *
  * <p>In scope: the listener ({@link dev.meshplane.relay.RelayServer}), settings ({@link
- * dev.meshplane.relay.RelaySettings}), the handshake and per-message rules, the local peer store,
+ * dev.meshplane.relay.RelaySettings}), the connection limits ({@link
+ * dev.meshplane.relay.ConnectionBudget}), the handshake and per-message rules, the local peer store,
  * peer-state subscriptions, health checks, per-peer bounded queues with drop-and-count flow control,
  * and the relay metrics. A packet for a peer on another node goes to the inter-node fabric
  * ({@link dev.meshplane.relay.RemotePeers}, implemented in {@code dev.meshplane.relay.fabric}); a lone
