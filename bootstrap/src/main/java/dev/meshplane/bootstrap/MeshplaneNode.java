@@ -23,7 +23,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +86,8 @@ public final class MeshplaneNode {
     try {
 
       PrometheusRegistry registry = new PrometheusRegistry();
-      metrics = MetricsEndpoint.start(settings.bindHost(), settings.metricsPort(), registry);
+      metrics = await(MetricsEndpoint.start(system, settings.bindHost(), settings.metricsPort(),
+          settings.metricsLimits(), registry), "metrics endpoint");
 
       Optional<SignalMetrics> signalMetrics = signalSettings.map(s -> new SignalMetrics(registry));
       Optional<SignalServer> signal = Optional.empty();
@@ -115,7 +115,7 @@ public final class MeshplaneNode {
       Optional<SignalServer> signalForJmx = signal;
       NodeJmx.start(system, signalMetrics, signal, relay, fabric, settings.host(), settings.jmxPort(),
           () -> signalForJmx.ifPresent(SignalServer::rebalanceNow));
-      await(PekkoManagement.get(system.classicSystem()).start(), "management endpoint");
+      await(ManagementEndpoint.start(system, settings), "management endpoint");
       // disabled mode joins itself: a one-member cluster, so sharding works exactly as with N nodes.
       ClusterFormation.join(system, cluster);
 

@@ -10,6 +10,7 @@ import dev.meshplane.config.SettingsException;
 import dev.meshplane.relay.fabric.FabricSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -151,5 +152,12 @@ class NodeSettingsTest {
     SettingsException pigeon = assertThrows(SettingsException.class,
         () -> MeshplaneSettings.read(load(Map.of("MESHPLANE_DISCOVERY", "carrier-pigeon"))));
     assertEquals("'carrier-pigeon'", pigeon.problem("meshplane.cluster.discovery.method").value());
+  }
+
+  @Test
+  void operatorListenersHaveLimits() {
+    NodeSettings node = MeshplaneSettings.read(load(Map.of())).node();
+    assertEquals(new HttpListenerLimits(256, Duration.ofSeconds(10), Duration.ofSeconds(5)), node.managementLimits());
+    assertEquals(new HttpListenerLimits(64, Duration.ofSeconds(10), Duration.ofSeconds(10)), node.metricsLimits());
   }
 }

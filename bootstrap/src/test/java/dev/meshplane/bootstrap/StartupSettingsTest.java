@@ -69,7 +69,13 @@ class StartupSettingsTest {
     bad.put("meshplane.cluster.split-brain-resolver.active-strategy", "coin-toss");
     bad.put("meshplane.cluster.split-brain-resolver.stable-after", "0s");
     bad.put("meshplane.management.port", "70000");
+    bad.put("meshplane.management.max-connections", "0");
+    bad.put("meshplane.management.idle-timeout", "0s");
+    bad.put("meshplane.management.request-timeout", "-1s");
     bad.put("meshplane.metrics.port", "-1");
+    bad.put("meshplane.metrics.max-connections", "-5");
+    bad.put("meshplane.metrics.idle-timeout", "soon");
+    bad.put("meshplane.metrics.request-timeout", "0ms");
     bad.put("meshplane.jmx.port", "abc");
     bad.put("meshplane.remoting.port", "ten");
     bad.put("meshplane.log.format", "xml");
