@@ -113,7 +113,7 @@ public final class MeshplaneNode {
         fabric = Optional.of(started);
       }
       Optional<SignalServer> signalForJmx = signal;
-      NodeJmx.start(system, signalMetrics, signal, relay, fabric, settings.host(), settings.jmxPort(),
+      NodeJmx.start(system, signalMetrics, signal, relay, fabric, settings.jmx(),
           () -> signalForJmx.ifPresent(SignalServer::rebalanceNow));
       await(ManagementEndpoint.start(system, settings), "management endpoint");
       // disabled mode joins itself: a one-member cluster, so sharding works exactly as with N nodes.

@@ -1,9 +1,9 @@
 package dev.meshplane.bootstrap;
 
+import dev.meshplane.bootstrap.jmx.JmxSettings;
 import dev.meshplane.config.SettingsReader;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /** Typed view of the node-level {@code meshplane.*} settings, read once at start-up. */
@@ -17,7 +17,7 @@ public record NodeSettings(
     int metricsPort,
     HttpListenerLimits metricsLimits,
     int remotingPort,
-    OptionalInt jmxPort,
+    JmxSettings jmx,
     String logFormat,
     String logLevel,
     Duration readinessDelay) {
@@ -41,7 +41,7 @@ public record NodeSettings(
         r.port("metrics.port"),
         HttpListenerLimits.read(r.at("metrics")),
         r.port("remoting.port"),
-        r.optionalPort("jmx.port"),
+        JmxSettings.read(r),
         r.oneOf("log.format", LogFormat.class).name().toLowerCase(Locale.ROOT),
         r.oneOf("log.level", LogLevel.class).name(),
         r.durationOrZero("shutdown.readiness-delay"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshplane.bootstrap.jmx.Inspect;
 import dev.meshplane.bootstrap.jmx.NodeJmx;
+import dev.meshplane.bootstrap.jmx.TestJmx;
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.management.MBeanServerConnection;
@@ -40,7 +40,7 @@ class NodeJmxTest {
     try {
       int jmxPort = TestNodes.freePort();
       jmx = NodeJmx.start(node.system(), Optional.of(node.signalMetrics()), node.signal(), Optional.empty(),
-          Optional.empty(), "127.0.0.1", OptionalInt.of(jmxPort), () -> {});
+          Optional.empty(), TestJmx.withAccounts(jmxPort), () -> {});
       ObjectName cluster = jmx.objectNames().get(0);
       ObjectName sharding = jmx.objectNames().get(1);
       ObjectName signal = jmx.objectNames().get(2);
@@ -50,7 +50,9 @@ class NodeJmxTest {
 
       // The short form jconsole builds from "host:port".
       JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-      try (JMXConnector connector = JMXConnectorFactory.connect(url);
+      // The operator login: rebalance below is an operation.
+      try (JMXConnector connector = JMXConnectorFactory.connect(url,
+              TestJmx.login(TestJmx.OPERATOR, TestJmx.OPERATOR_PASSWORD));
           SignalTestClient client = new SignalTestClient("127.0.0.1", node.signalPort())) {
         MBeanServerConnection mbeans = connector.getMBeanServerConnection();
 
@@ -83,7 +85,8 @@ class NodeJmxTest {
           String[] dropped = (String[]) mbeans.getAttribute(signal, "MessagesDropped");
           assertTrue(dropped.length > 0 && dropped[0].matches("[a-z_]+ \\d+"), String.join("\n", dropped));
 
-          String report = Inspect.inspect("127.0.0.1:" + jmxPort);
+          String report = Inspect.inspect("127.0.0.1:" + jmxPort,
+              new Inspect.Login(Optional.of(TestJmx.READER), TestJmx.READER_PASSWORD, Optional.empty()));
           assertTrue(report.contains("Node " + self), report);
           assertTrue(Pattern.compile("(?m)^  " + Pattern.quote(self) + "\\s+Up\\s+\\S+\\s+yes$")
               .matcher(report).find(), report);
@@ -114,9 +117,9 @@ class NodeJmxTest {
     try {
       int jmxPort = TestNodes.freePort();
       first = NodeJmx.start(node.system(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-          "127.0.0.1", OptionalInt.of(jmxPort), NodeJmx.NO_REBALANCE);
+          TestJmx.loopback(jmxPort), NodeJmx.NO_REBALANCE);
       second = NodeJmx.start(node.system(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-          "127.0.0.1", OptionalInt.empty(), NodeJmx.NO_REBALANCE);
+          TestJmx.off(), NodeJmx.NO_REBALANCE);
       ObjectName firstSharding = first.objectNames().get(1);
       ObjectName secondSharding = second.objectNames().get(1);
       assertNotEquals(firstSharding, secondSharding);

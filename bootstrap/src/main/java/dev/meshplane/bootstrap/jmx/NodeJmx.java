@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.MBeanServer;
@@ -43,14 +42,13 @@ public final class NodeJmx implements AutoCloseable {
   }
 
   /**
-   * Registers the node's MBeans and, if {@code jmxPort} is present, serves remote JMX on
-   * {@code host:jmxPort}.
+   * Registers the node's MBeans and, if {@code remoteJmx} has a port, serves remote JMX on it.
    *
    * @param signalMetrics present on nodes running signal; without it no Signal MBean is registered
    * @param signal the signal listener, for the count of open streams
    * @param relay present on nodes running the relay; without it no Relay MBean is registered
    * @param fabric the relay fabric, present when this relay node forwards to others
-   * @param host address the remote connector binds to and advertises
+   * @param remoteJmx the remote JMX port, address, logins and TLS
    * @param rebalance run by the Sharding MBean's {@code rebalance} operation; {@link #NO_REBALANCE}
    *     (or null) when rebalancing is not available
    * @throws IllegalStateException when the MBeans cannot be registered or the port cannot be bound
@@ -61,8 +59,7 @@ public final class NodeJmx implements AutoCloseable {
       Optional<SignalServer> signal,
       Optional<RelayServer> relay,
       Optional<RelayFabric> fabric,
-      String host,
-      OptionalInt jmxPort,
+      JmxSettings remoteJmx,
       Runnable rebalance) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     Map<String, Object> beans = new LinkedHashMap<>();
@@ -76,8 +73,7 @@ public final class NodeJmx implements AutoCloseable {
     MBeanRegistrations registrations = MBeanRegistrations.register(server, remotingPort, beans);
     Optional<RemoteJmxServer> remote;
     try {
-      remote = jmxPort.isPresent()
-          ? Optional.of(RemoteJmxServer.start(server, host, jmxPort.getAsInt())) : Optional.empty();
+      remote = remoteJmx.port().isPresent() ? Optional.of(RemoteJmxServer.start(server, remoteJmx)) : Optional.empty();
     } catch (RuntimeException e) {
       registrations.unregisterAll();
       throw e;
