@@ -112,9 +112,10 @@ public final class MeshplaneNode {
         }
         fabric = Optional.of(started);
       }
-      Optional<SignalServer> signalForJmx = signal;
+      // The JMX operation rebalances only where rebalancing is on, as docs/inspection.md says.
+      Optional<SignalServer> rebalancing = signal.filter(s -> signalSettings.get().rebalance().enabled());
       NodeJmx.start(system, signalMetrics, signal, relay, fabric, settings.jmx(),
-          () -> signalForJmx.ifPresent(SignalServer::rebalanceNow));
+          rebalancing.isPresent() ? rebalancing.get()::rebalanceNow : NodeJmx.NO_REBALANCE);
       await(ManagementEndpoint.start(system, settings), "management endpoint");
       // disabled mode joins itself: a one-member cluster, so sharding works exactly as with N nodes.
       ClusterFormation.join(system, cluster);
