@@ -16,9 +16,8 @@ import javax.net.ssl.SSLContext;
  * Typed view of {@code meshplane.jmx} (defaults and reasons in bootstrap's {@code reference.conf}).
  *
  * <p>A port that other machines can reach needs an account and TLS: without an account anyone
- * who reaches it reads the node (and, before roles existed, ran its JVM), and without TLS the
- * password crosses the network in clear. A loopback port needs neither; without accounts it is
- * read-only.
+ * who reaches it reads the node, and without TLS the password crosses the network in clear. A
+ * loopback port needs neither; without accounts it is read-only.
  *
  * @param port the remote JMX port; empty for local JMX only
  * @param host address the port binds to and advertises

@@ -11,8 +11,8 @@ import java.rmi.server.RMIClientSocketFactory;
 import java.rmi.server.RMIServerSocketFactory;
 import java.rmi.server.UnicastRemoteObject;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -46,7 +46,7 @@ final class RemoteJmxServer implements AutoCloseable {
    * Types a client may send: JDK basics, JMX's own (names, queries, filters, open types) and the
    * RMI wrapper of invocation arguments; nothing else, and a subject for delegation neither.
    */
-  static final String SERIAL_FILTER = "maxdepth=20;maxrefs=10000;maxarray=100000;java.lang.*;java.util.*;"
+  private static final String SERIAL_FILTER = "maxdepth=20;maxrefs=10000;maxarray=100000;java.lang.*;java.util.*;"
       + "javax.management.*;javax.management.openmbean.*;java.rmi.MarshalledObject;!*";
 
   private final Registry registry;
@@ -92,10 +92,7 @@ final class RemoteJmxServer implements AutoCloseable {
       JMXConnectorServer connector = JMXConnectorServerFactory.newJMXConnectorServer(url, env, mbeans);
       connector.setMBeanServerForwarder(JmxAccessPolicy.forwarder());
       connector.start();
-      log.info("Remote JMX on {} ({}; {})", url, tls.isPresent() ? "TLS" : "no TLS", settings.accounts().isEmpty()
-          ? "no login: read-only for anyone who reaches " + host + ":" + port
-          : "logins: " + settings.accounts().stream().map(a -> a.user() + " (" + a.role().name().toLowerCase(Locale.ROOT)
-              + ")").collect(Collectors.joining(", ")));
+      log.info("Remote JMX on {} ({}; {})", url, tls.isPresent() ? "TLS" : "no TLS", logins(settings));
       return new RemoteJmxServer(registry, connector, url);
     } catch (IOException | RuntimeException e) {
       if (registry != null) {
@@ -103,6 +100,15 @@ final class RemoteJmxServer implements AutoCloseable {
       }
       throw new IllegalStateException("cannot start remote JMX on " + host + ":" + port + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String logins(JmxSettings settings) {
+    if (settings.accounts().isEmpty()) {
+      return "no login: read-only for anyone who reaches " + settings.host() + ":" + settings.port().orElseThrow();
+    }
+    return "logins: " + settings.accounts().stream()
+        .map(account -> account.user() + " (" + account.role().name().toLowerCase(Locale.ROOT) + ")")
+        .collect(Collectors.joining(", "));
   }
 
   /** The URL clients use, e.g. {@code service:jmx:rmi://10.0.0.5:9010/jndi/rmi://10.0.0.5:9010/jmxrmi}. */
