@@ -26,7 +26,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.function.Function;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.pattern.Patterns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +89,8 @@ public final class MeshplaneNode {
     try {
 
       PrometheusRegistry registry = new PrometheusRegistry();
-      metrics = MetricsEndpoint.start(settings.bindHost(), settings.metricsPort(), registry);
+      metrics = await(MetricsEndpoint.start(system, settings.bindHost(), settings.metricsPort(),
+          settings.metricsLimits(), registry), "metrics endpoint");
 
       Optional<SignalMetrics> signalMetrics = signalSettings.map(s -> new SignalMetrics(registry));
       Optional<SignalServer> signal = Optional.empty();
@@ -118,8 +118,11 @@ public final class MeshplaneNode {
         }
         fabric = Optional.of(started);
       }
-      NodeJmx.start(system, new NodeJmx.Services(signal, relay, fabric), settings.host(), settings.jmxPort());
-      await(PekkoManagement.get(system.classicSystem()).start(), "management endpoint");
+      // The JMX operation rebalances only where rebalancing is on, as docs/inspection.md says.
+      Optional<Runnable> rebalance = signal.filter(s -> signalSettings.get().rebalance().enabled())
+          .map(s -> s::rebalanceNow);
+      NodeJmx.start(system, new NodeJmx.Services(signal, relay, fabric, rebalance), settings.jmx());
+      await(ManagementEndpoint.start(system, settings), "management endpoint");
       // disabled mode joins itself: a one-member cluster, so sharding works exactly as with N nodes.
       ClusterFormation.join(system, cluster);
 

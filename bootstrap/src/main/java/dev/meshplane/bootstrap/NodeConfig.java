@@ -79,10 +79,7 @@ public final class NodeConfig {
     values.put("pekko.loglevel", pekkoLevel);
     values.putAll(remoting(node));
     values.put("pekko.management.http.hostname", node.host());
-    // Management's cluster routes tell anyone who asks where to join; in a cluster they stay on the
-    // private address like remoting. A lone node's /ready must stay where its probes look.
-    values.put("pekko.management.http.bind-hostname",
-        node.clusterMode() == ClusterMode.DISABLED ? node.bindHost() : node.host());
+    values.put("pekko.management.http.bind-hostname", node.managementBindHost());
     values.put("pekko.management.http.port", node.managementPort());
     return ConfigFactory.parseMap(values, "meshplane node settings");
   }

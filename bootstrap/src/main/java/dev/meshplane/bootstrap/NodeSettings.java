@@ -1,12 +1,12 @@
 package dev.meshplane.bootstrap;
 
+import dev.meshplane.bootstrap.jmx.JmxSettings;
 import dev.meshplane.config.EnvOverrides;
 import dev.meshplane.config.SettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -21,9 +21,11 @@ public record NodeSettings(
     Set<NodeRole> roles,
     ClusterMode clusterMode,
     int managementPort,
+    HttpListenerLimits managementLimits,
     int metricsPort,
+    HttpListenerLimits metricsLimits,
     int remotingPort,
-    OptionalInt jmxPort,
+    JmxSettings jmx,
     String logFormat,
     String logLevel,
     Duration readinessDelay,
@@ -45,9 +47,11 @@ public record NodeSettings(
         r.someOf("roles", NodeRole.class),
         r.oneOf("cluster.mode", ClusterMode.class),
         r.port("management.port"),
+        HttpListenerLimits.read(r.at("management")),
         r.port("metrics.port"),
+        HttpListenerLimits.read(r.at("metrics")),
         r.port("remoting.port"),
-        r.optionalPort("jmx.port"),
+        JmxSettings.read(r),
         r.oneOf("log.format", LogFormat.class).name().toLowerCase(Locale.ROOT),
         r.oneOf("log.level", LogLevel.class).name(),
         r.durationOrZero("shutdown.readiness-delay"),
@@ -67,7 +71,16 @@ public record NodeSettings(
     return settings;
   }
 
-  public boolean runs(NodeRole role) {
+  /**
+   * Where the management listener binds. Its cluster routes tell anyone who asks where to join, so
+   * in a cluster they stay on the private address like remoting; a lone node's /ready stays where
+   * its probes look.
+   */
+  public String managementBindHost() {
+    return clusterMode == ClusterMode.DISABLED ? bindHost : host;
+  }
+
+    public boolean runs(NodeRole role) {
     return roles.contains(role);
   }
 

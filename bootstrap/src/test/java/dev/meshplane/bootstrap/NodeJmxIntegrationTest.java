@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshplane.bootstrap.jmx.Inspect;
+import dev.meshplane.bootstrap.jmx.JmxSettings;
 import dev.meshplane.bootstrap.jmx.NodeJmx;
+import dev.meshplane.bootstrap.jmx.TestJmx;
 import dev.meshplane.protocol.signal.testkit.PeerStream;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
 import dev.meshplane.testkit.Await;
@@ -16,7 +18,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -38,7 +39,7 @@ class NodeJmxIntegrationTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final MBeanServer PLATFORM = ManagementFactory.getPlatformMBeanServer();
   private static final NodeJmx.Services NO_SERVICES =
-      new NodeJmx.Services(Optional.empty(), Optional.empty(), Optional.empty());
+      new NodeJmx.Services(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
   /** A started {@link NodeJmx} and the names its MBeans got, by type. */
   private record Started(NodeJmx jmx, Map<String, ObjectName> names) {}
@@ -47,11 +48,11 @@ class NodeJmxIntegrationTest {
    * Starts a {@link NodeJmx} and finds its MBeans as the {@code dev.meshplane} names that were not
    * registered before (the node under test registered its own already).
    */
-  private static Started startJmx(MeshplaneNode node, NodeJmx.Services services, OptionalInt jmxPort)
+  private static Started startJmx(MeshplaneNode node, NodeJmx.Services services, JmxSettings remoteJmx)
       throws Exception {
     ObjectName meshplane = new ObjectName("dev.meshplane:*");
     Set<ObjectName> before = PLATFORM.queryNames(meshplane, null);
-    NodeJmx jmx = NodeJmx.start(node.system(), services, "127.0.0.1", jmxPort);
+    NodeJmx jmx = NodeJmx.start(node.system(), services, remoteJmx);
     Map<String, ObjectName> names = new TreeMap<>();
     for (ObjectName name : PLATFORM.queryNames(meshplane, null)) {
       if (!before.contains(name)) {
@@ -67,8 +68,9 @@ class NodeJmxIntegrationTest {
     Started started = null;
     try {
       int jmxPort = TestNodes.freePort();
-      started = startJmx(node, new NodeJmx.Services(node.signal(), Optional.empty(), Optional.empty()),
-          OptionalInt.of(jmxPort));
+      started = startJmx(node, new NodeJmx.Services(node.signal(), Optional.empty(), Optional.empty(),
+          node.signal().map(signal -> signal::rebalanceNow)),
+          TestJmx.withAccounts(jmxPort));
       assertEquals(Set.of("Cluster", "Sharding", "Signal"), started.names().keySet());
       ObjectName cluster = started.names().get("Cluster");
       ObjectName sharding = started.names().get("Sharding");
@@ -76,7 +78,9 @@ class NodeJmxIntegrationTest {
 
       // The short form jconsole builds from "host:port".
       JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
-      try (JMXConnector connector = JMXConnectorFactory.connect(url);
+      // The operator login: rebalance below is an operation.
+      try (JMXConnector connector = JMXConnectorFactory.connect(url,
+              TestJmx.login(TestJmx.OPERATOR, TestJmx.OPERATOR_PASSWORD));
           SignalTestClient client = new SignalTestClient("127.0.0.1", node.signalPort())) {
         MBeanServerConnection mbeans = connector.getMBeanServerConnection();
 
@@ -109,7 +113,8 @@ class NodeJmxIntegrationTest {
           String[] dropped = (String[]) mbeans.getAttribute(signal, "MessagesDropped");
           assertTrue(dropped.length > 0 && dropped[0].matches("[a-z_]+ \\d+"), String.join("\n", dropped));
 
-          String report = Inspect.inspect("127.0.0.1:" + jmxPort);
+          String report = Inspect.inspect("127.0.0.1:" + jmxPort,
+              new Inspect.Login(Optional.of(TestJmx.READER), TestJmx.READER_PASSWORD, Optional.empty()));
           assertTrue(report.contains("Node " + self), report);
           assertTrue(Pattern.compile("(?m)^  " + Pattern.quote(self) + "\\s+Up\\s+\\S+\\s+yes$")
               .matcher(report).find(), report);
@@ -139,8 +144,8 @@ class NodeJmxIntegrationTest {
     Started second = null;
     try {
       int jmxPort = TestNodes.freePort();
-      first = startJmx(node, NO_SERVICES, OptionalInt.of(jmxPort));
-      second = startJmx(node, NO_SERVICES, OptionalInt.empty());
+      first = startJmx(node, NO_SERVICES, TestJmx.loopback(jmxPort));
+      second = startJmx(node, NO_SERVICES, TestJmx.off());
       ObjectName firstSharding = first.names().get("Sharding");
       ObjectName secondSharding = second.names().get("Sharding");
       assertNotEquals(firstSharding, secondSharding);

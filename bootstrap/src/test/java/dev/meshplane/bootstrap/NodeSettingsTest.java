@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import dev.meshplane.bootstrap.certs.Certs;
+import dev.meshplane.bootstrap.jmx.JmxAccount;
+import dev.meshplane.bootstrap.jmx.JmxRole;
+import dev.meshplane.bootstrap.jmx.JmxSettings;
+import dev.meshplane.bootstrap.jmx.TestJmx;
 import dev.meshplane.config.SettingProblem;
 import dev.meshplane.config.SettingsException;
 import dev.meshplane.relay.fabric.FabricSettings;
@@ -15,11 +19,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.pekko.remote.artery.tcp.ssl.RotatingKeysSSLEngineProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -252,5 +259,40 @@ class NodeSettingsTest {
     }
     Files.writeString(to.resolve(file), text);
     return to.toString();
+  }
+
+  @Test
+  void operatorListenersHaveLimitsAndJmxIsOffByDefault() {
+    NodeSettings node = MeshplaneSettings.read(load(Map.of())).node();
+    assertEquals(new HttpListenerLimits(256, Duration.ofSeconds(10), Duration.ofSeconds(5)), node.managementLimits());
+    assertEquals(new HttpListenerLimits(64, Duration.ofSeconds(10), Duration.ofSeconds(10)), node.metricsLimits());
+    assertTrue(node.jmx().port().isEmpty());
+    assertEquals("127.0.0.1", node.jmx().host());
+    assertTrue(node.jmx().accounts().isEmpty());
+  }
+
+  @Test
+  void jmxOnLoopbackNeedsNoAccountAndElsewhereTakesAccountsAndTls() throws Exception {
+    JmxSettings loopback = MeshplaneSettings.read(load(Map.of("MESHPLANE_JMX_PORT", "9010",
+        "MESHPLANE_HOST", "10.0.0.5", "MESHPLANE_JMX_HOST", "127.0.0.1"))).node().jmx();
+    assertEquals(OptionalInt.of(9010), loopback.port());
+    assertEquals("127.0.0.1", loopback.host());
+
+    String pem = TestJmx.certificate().toString();
+    Map<String, String> env = new HashMap<>(Map.of("MESHPLANE_JMX_PORT", "9010", "MESHPLANE_HOST", "10.0.0.5",
+        "MESHPLANE_JMX_USER", "inspector", "MESHPLANE_JMX_PASSWORD", "reads",
+        "MESHPLANE_JMX_OPERATOR_USER", "ops", "MESHPLANE_JMX_OPERATOR_PASSWORD", "operates"));
+    env.put("MESHPLANE_JMX_TLS_CERT_FILE", pem);
+    env.put("MESHPLANE_JMX_TLS_KEY_FILE", pem.replace("jmx.crt", "jmx.key"));
+    JmxSettings remote = MeshplaneSettings.read(load(env)).node().jmx();
+    assertEquals("10.0.0.5", remote.host(), "the JMX host follows the node's");
+    assertTrue(remote.tls());
+    assertEquals(List.of(new JmxAccount("inspector", "reads", JmxRole.READER),
+        new JmxAccount("ops", "operates", JmxRole.OPERATOR)), remote.accounts());
+    assertTrue(!remote.toString().contains("operates"), "no password in " + remote);
+
+    env.put("MESHPLANE_JMX_OPERATOR_USER", "inspector");
+    SettingsException same = assertThrows(SettingsException.class, () -> MeshplaneSettings.read(load(env)));
+    assertEquals("'inspector'", same.problem("meshplane.jmx.operator.user").value());
   }
 }

@@ -55,7 +55,9 @@ class StartupSettingsTest {
   /** Key → configuration text (HOCON) in which that key, and only that key, is refused. */
   private static Map<String, String> badValues() {
     Map<String, String> bad = new LinkedHashMap<>();
-    bad.put("meshplane.host", "\"\"");
+    // Remote JMX advertises the node's host unless told otherwise, so it is named here, or its
+    // host would be refused too.
+    bad.put("meshplane.host", "\"\"\nmeshplane.jmx.host = 127.0.0.1");
     // The relay listener binds where the node binds unless told otherwise: signal only, or its
     // host would be refused too.
     bad.put("meshplane.bind-host", "\"not a host\"\nmeshplane.roles = signal");
@@ -70,8 +72,21 @@ class StartupSettingsTest {
     bad.put("meshplane.cluster.split-brain-resolver.stable-after", "0s");
     bad.put("meshplane.cluster.trusted-network", "perhaps");
     bad.put("meshplane.management.port", "70000");
+    bad.put("meshplane.management.max-connections", "0");
+    bad.put("meshplane.management.idle-timeout", "0s");
+    bad.put("meshplane.management.request-timeout", "-1s");
     bad.put("meshplane.metrics.port", "-1");
+    bad.put("meshplane.metrics.max-connections", "-5");
+    bad.put("meshplane.metrics.idle-timeout", "soon");
+    bad.put("meshplane.metrics.request-timeout", "0ms");
     bad.put("meshplane.jmx.port", "abc");
+    bad.put("meshplane.jmx.host", "\"\"");
+    bad.put("meshplane.jmx.reader.user", "inspector");
+    bad.put("meshplane.jmx.reader.password", "\"without-a-user\"");
+    bad.put("meshplane.jmx.operator.user", "ops");
+    bad.put("meshplane.jmx.operator.password", "\"without-a-user\"");
+    bad.put("meshplane.jmx.tls.cert-file", "\"/nonexistent/cert.pem\"\nmeshplane.jmx.tls.key-file = \"" + pem + "\"");
+    bad.put("meshplane.jmx.tls.key-file", "\"/nonexistent/key.pem\"\nmeshplane.jmx.tls.cert-file = \"" + pem + "\"");
     bad.put("meshplane.remoting.port", "ten");
     bad.put("meshplane.remoting.tls.dir", "\"/nonexistent/remoting-tls\"");
     bad.put("meshplane.log.format", "xml");
@@ -230,6 +245,26 @@ class StartupSettingsTest {
     Startup startup = start(Map.of("MESHPLANE_FABRIC_SECRET", "swordfish"), "--config", file.toString());
     assertEquals(2, startup.status(), startup.err());
     assertTrue(!startup.err().contains("hunter2") && !startup.err().contains("swordfish"), startup.err());
+  }
+
+  @Test
+  void aJmxPortOtherMachinesReachNeedsAnAccountAndTls() {
+    Startup bare = start(Map.of("MESHPLANE_JMX_PORT", "9010", "MESHPLANE_JMX_HOST", "10.0.0.5"));
+    assertEquals(2, bare.status(), bare.err());
+    assertEquals(List.of("meshplane: invalid setting meshplane.jmx.port = '9010' (from env MESHPLANE_JMX_PORT);"
+        + " accepted: a port with an account (MESHPLANE_JMX_USER and MESHPLANE_JMX_PASSWORD, and/or"
+        + " MESHPLANE_JMX_OPERATOR_USER and MESHPLANE_JMX_OPERATOR_PASSWORD) and TLS (MESHPLANE_JMX_TLS_CERT_FILE and"
+        + " MESHPLANE_JMX_TLS_KEY_FILE), as meshplane.jmx.host 10.0.0.5 is not a loopback address; or a loopback"
+        + " MESHPLANE_JMX_HOST (127.0.0.1); or empty (off)"), bare.lines());
+
+    // The JMX host follows the node's; an account alone still crosses the network in clear.
+    Startup withAccount = start(Map.of("MESHPLANE_JMX_PORT", "9010", "MESHPLANE_HOST", "10.0.0.5",
+        "MESHPLANE_JMX_USER", "inspector", "MESHPLANE_JMX_PASSWORD", "hunter2"));
+    assertEquals(2, withAccount.status(), withAccount.err());
+    assertEquals(1, withAccount.lines().size(), withAccount.err());
+    assertTrue(withAccount.lines().get(0).contains("accepted: a port with TLS (MESHPLANE_JMX_TLS_CERT_FILE and"),
+        withAccount.err());
+    assertTrue(!withAccount.err().contains("hunter2"), withAccount.err());
   }
 
   @Test

@@ -1,29 +1,59 @@
 package dev.meshplane.bootstrap.jmx;
 
+import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.rmi.server.RMISocketFactory;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import javax.management.MBeanServerConnection;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.rmi.ssl.SslRMIClientSocketFactory;
 
 /**
- * {@code ./meshplane inspect [HOST:PORT]}: connects to a node's remote JMX port and prints its
- * cluster, sharding, signal and relay state as tables. Needs only the JDK's JMX client; the node
- * must run with {@code MESHPLANE_JMX_PORT} set.
+ * {@code ./meshplane inspect [--user NAME] [--tls | --tls-ca FILE] [HOST:PORT]}: connects to a
+ * node's remote JMX port and prints its cluster, sharding, signal and relay state as tables. Needs
+ * only the JDK's JMX client; the node must run with {@code MESHPLANE_JMX_PORT} set.
+ *
+ * <p>It logs in as the node's reader does: the user from {@code --user} or
+ * {@code MESHPLANE_JMX_USER}, the password from {@code MESHPLANE_JMX_PASSWORD} or, on a terminal,
+ * a prompt (never from the command line, where other users of the machine could read it). It
+ * speaks TLS when given certificates to trust ({@code --tls-ca FILE}, {@code
+ * MESHPLANE_JMX_TLS_CA_FILE}, or beside a node the node's own {@code MESHPLANE_JMX_TLS_CERT_FILE})
+ * or told to trust the JVM's ({@code --tls}). Run with the node's environment, it needs no options.
  */
 public final class Inspect {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 9010;
   static final String DEFAULT_TARGET = DEFAULT_HOST + ":" + DEFAULT_PORT;
+  static final String USAGE = "usage: ./meshplane inspect [--user NAME] [--tls | --tls-ca FILE] [HOST:PORT]   (default "
+      + DEFAULT_TARGET + ")";
+  static final String USER_VARIABLE = "MESHPLANE_JMX_USER";
+  static final String PASSWORD_VARIABLE = "MESHPLANE_JMX_PASSWORD";
+  static final String CA_VARIABLE = "MESHPLANE_JMX_TLS_CA_FILE";
+  static final String NODE_CERT_VARIABLE = "MESHPLANE_JMX_TLS_CERT_FILE";
+  /** How the JNDI lookup reaches a registry that speaks TLS. */
+  private static final String JNDI_SOCKET_FACTORY = "com.sun.jndi.rmi.factory.socket";
   private static final int CONNECT_TIMEOUT_MS = 5_000;
   /** Longer than the slowest attribute (a cluster-wide sharding query, a few seconds). */
   private static final int READ_TIMEOUT_MS = 15_000;
@@ -31,41 +61,68 @@ public final class Inspect {
   private Inspect() {}
 
   public static void main(String[] args) {
-    if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
-      System.err.println("usage: ./meshplane inspect [HOST:PORT]   (default " + DEFAULT_TARGET + ")");
-      System.exit(2);
-    }
-    String target = args.length == 1 ? args[0] : DEFAULT_TARGET;
-    System.exit(run(target, System.out, System.err));
+    Console console = System.console();
+    System.exit(run(args, System.getenv(),
+        user -> console == null ? Optional.empty()
+            : Optional.ofNullable(console.readPassword("JMX password for %s: ", user)).map(String::new),
+        System.out, System.err));
   }
 
-  static int run(String target, PrintStream out, PrintStream err) {
-    Target parsed;
+  /**
+   * Parses the command line and environment, connects and prints; returns the exit status: 0,
+   * 1 when the node cannot be read, 2 for bad arguments.
+   *
+   * @param prompt asks for the password of a user when the environment has none; empty when it cannot
+   */
+  static int run(String[] args, Map<String, String> env, Function<String, Optional<String>> prompt, PrintStream out,
+      PrintStream err) {
+    Target target;
+    Login login;
     try {
-      parsed = Target.parse(target);
+      Options options = Options.parse(args, env);
+      target = Target.parse(options.target());
+      login = options.login(env, prompt);
     } catch (IllegalArgumentException e) {
       err.println("meshplane inspect: " + e.getMessage());
+      err.println(USAGE);
       return 2;
     }
     useTimeouts();
     try {
-      out.print(inspect(parsed));
+      out.print(inspect(target, login));
       return 0;
-    } catch (IOException | SecurityException e) {
-      err.println("meshplane inspect: cannot read JMX at " + parsed + ": " + rootMessage(e)
-          + " (is the node running with MESHPLANE_JMX_PORT=" + parsed.port() + "?)");
+    } catch (SecurityException e) {
+      err.println("meshplane inspect: JMX at " + target + " refused: " + rootMessage(e) + " (log in with --user or "
+          + USER_VARIABLE + ", and " + PASSWORD_VARIABLE + ")");
+      return 1;
+    } catch (IOException e) {
+      err.println("meshplane inspect: cannot read JMX at " + target + ": " + rootMessage(e)
+          + " (is the node running with MESHPLANE_JMX_PORT=" + target.port() + "?"
+          + (login.tls().isPresent() ? "" : " does its port speak TLS? then pass --tls-ca FILE") + ")");
       return 1;
     }
   }
 
-  /** Connects to {@code host:port} and returns the rendered tables of every meshplane node found there. */
+  /** Connects to {@code host:port} without logging in and returns the tables of every meshplane node found there. */
   public static String inspect(String target) throws IOException {
-    return inspect(Target.parse(target));
+    return inspect(Target.parse(target), Login.NONE);
   }
 
-  private static String inspect(Target target) throws IOException {
+  /** Connects to {@code host:port} with {@code login} and returns the tables of every meshplane node found there. */
+  public static String inspect(String target, Login login) throws IOException {
+    return inspect(Target.parse(target), login);
+  }
+
+  private static String inspect(Target target, Login login) throws IOException {
+    Map<String, Object> env = new HashMap<>();
+    login.user().ifPresent(user -> env.put(JMXConnector.CREDENTIALS, new String[] {user, login.password()}));
+    if (login.tls().isPresent()) {
+      // The node's stubs carry the JDK's TLS client factory, which takes the JVM's default context.
+      SSLContext.setDefault(login.tls().get());
+      env.put(JNDI_SOCKET_FACTORY, new SslRMIClientSocketFactory());
+    }
     try (JMXConnector connector =
-        JMXConnectorFactory.connect(RemoteJmxServer.serviceUrl(target.host(), target.port()))) {
+        JMXConnectorFactory.connect(RemoteJmxServer.serviceUrl(target.host(), target.port()), env)) {
       return render(connector.getMBeanServerConnection());
     }
   }
@@ -128,6 +185,103 @@ public final class Inspect {
       root = root.getCause();
     }
     return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+  }
+
+  /**
+   * How inspect logs in: a user and password when the node has accounts, and the certificates to
+   * trust when its port speaks TLS.
+   *
+   * @param password ignored without a user
+   */
+  public record Login(Optional<String> user, String password, Optional<SSLContext> tls) {
+
+    public static final Login NONE = new Login(Optional.empty(), "", Optional.empty());
+
+    /** An SSL context that trusts the PEM certificates in {@code file} (a CA, or the node's own certificate). */
+    public static SSLContext trusting(Path file) {
+      try (InputStream in = Files.newInputStream(file)) {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        int i = 0;
+        for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+          trusted.setCertificateEntry("trusted-" + i++, certificate);
+        }
+        if (i == 0) {
+          throw new IllegalArgumentException("no certificate in " + file);
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalArgumentException("cannot read certificates to trust from " + file + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Login[user=" + user.orElse("") + ", tls=" + tls.isPresent() + "]";
+    }
+  }
+
+  /** The command line: {@code [--user NAME] [--tls | --tls-ca FILE] [HOST:PORT]}. */
+  record Options(String target, Optional<String> user, boolean tls, Optional<Path> caFile) {
+
+    static Options parse(String[] args, Map<String, String> env) {
+      String target = DEFAULT_TARGET;
+      boolean targetSeen = false;
+      Optional<String> user = Optional.empty();
+      boolean tls = false;
+      Optional<Path> caFile = Optional.empty();
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--user" -> user = Optional.of(value(args, ++i, "--user"));
+          case "--tls" -> tls = true;
+          case "--tls-ca" -> caFile = Optional.of(Path.of(value(args, ++i, "--tls-ca")));
+          default -> {
+            if (args[i].startsWith("-") || targetSeen) {
+              throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+            }
+            target = args[i];
+            targetSeen = true;
+          }
+        }
+      }
+      return new Options(target, user, tls, caFile);
+    }
+
+    /** The login the options and environment describe; the password comes from the environment, else {@code prompt}. */
+    Login login(Map<String, String> env, Function<String, Optional<String>> prompt) {
+      Optional<String> name = user.or(() -> nonEmpty(env.get(USER_VARIABLE)));
+      String password = "";
+      if (name.isPresent()) {
+        password = nonEmpty(env.get(PASSWORD_VARIABLE)).or(() -> prompt.apply(name.get())).orElseThrow(() ->
+            new IllegalArgumentException("no password for JMX user " + name.get() + ": set " + PASSWORD_VARIABLE));
+      }
+      Optional<Path> trust = caFile.or(() -> nonEmpty(env.get(CA_VARIABLE)).map(Path::of))
+          .or(() -> tls ? Optional.empty() : nonEmpty(env.get(NODE_CERT_VARIABLE)).map(Path::of));
+      Optional<SSLContext> context = trust.map(Login::trusting);
+      if (context.isEmpty() && tls) {
+        try {
+          context = Optional.of(SSLContext.getDefault());
+        } catch (GeneralSecurityException e) {
+          throw new IllegalArgumentException("no default TLS context: " + e.getMessage(), e);
+        }
+      }
+      return new Login(name, password, context);
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static Optional<String> nonEmpty(String value) {
+      return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
   }
 
   /** {@code HOST:PORT}, {@code [IPV6]:PORT}, {@code HOST} or {@code PORT}; the missing half from the default. */

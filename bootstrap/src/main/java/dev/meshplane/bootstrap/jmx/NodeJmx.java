@@ -7,7 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.MBeanServer;
@@ -26,8 +25,15 @@ import org.apache.pekko.cluster.typed.Cluster;
  */
 public final class NodeJmx implements AutoCloseable {
 
-  /** What the MBeans report on; a service this node does not run is empty. */
-  public record Services(Optional<SignalServer> signal, Optional<RelayServer> relay, Optional<RelayFabric> fabric) {}
+  /**
+   * What the MBeans report on; a service this node does not run is empty.
+   *
+   * @param rebalance a rebalancing step, present only where signal runs with rebalancing on: the
+   *     JMX operation runs it, and refuses without it
+   */
+  public record Services(
+      Optional<SignalServer> signal, Optional<RelayServer> relay, Optional<RelayFabric> fabric,
+      Optional<Runnable> rebalance) {}
 
   private final MBeanRegistrations registrations;
   private final Optional<RemoteJmxServer> remote;
@@ -39,18 +45,18 @@ public final class NodeJmx implements AutoCloseable {
   }
 
   /**
-   * Registers the node's MBeans and, if {@code jmxPort} is present, serves remote JMX on
-   * {@code host:jmxPort}. The Sharding MBean's {@code rebalance} operation rebalances signal
-   * streams, so it is available only on nodes that run signal.
+   * Registers the node's MBeans and, if {@code remoteJmx} has a port, serves remote JMX on it.
+   * The Sharding MBean's {@code rebalance} operation rebalances signal streams, so it works only on
+   * nodes that run signal with rebalancing on, as docs/inspection.md says.
    *
-   * @param host address the remote connector binds to and advertises
+   * @param remoteJmx the remote JMX port, address, logins and TLS
    * @throws IllegalStateException when the MBeans cannot be registered or the port cannot be bound
    */
-  public static NodeJmx start(ActorSystem<?> system, Services services, String host, OptionalInt jmxPort) {
+  public static NodeJmx start(ActorSystem<?> system, Services services, JmxSettings remoteJmx) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     Map<String, Object> beans = new LinkedHashMap<>();
     beans.put("Cluster", new ClusterView(system));
-    beans.put("Sharding", new ShardingView(system, services.signal().map(signal -> signal::rebalanceNow)));
+    beans.put("Sharding", new ShardingView(system, services.rebalance()));
     services.signal().ifPresent(signal -> beans.put("Signal", new SignalView(signal)));
     services.relay().ifPresent(relay -> beans.put("Relay", new RelayView(relay, services.fabric())));
 
@@ -58,8 +64,7 @@ public final class NodeJmx implements AutoCloseable {
     MBeanRegistrations registrations = MBeanRegistrations.register(server, remotingPort, beans);
     Optional<RemoteJmxServer> remote;
     try {
-      remote = jmxPort.isPresent()
-          ? Optional.of(RemoteJmxServer.start(server, host, jmxPort.getAsInt())) : Optional.empty();
+      remote = remoteJmx.port().isPresent() ? Optional.of(RemoteJmxServer.start(server, remoteJmx)) : Optional.empty();
     } catch (RuntimeException e) {
       registrations.unregisterAll();
       throw e;

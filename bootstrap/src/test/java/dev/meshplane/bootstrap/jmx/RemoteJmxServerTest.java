@@ -26,7 +26,7 @@ class RemoteJmxServerTest {
   void registryAndConnectorShareOnePort() throws Exception {
     MBeanServer mbeans = MBeanServerFactory.newMBeanServer();
     int port = freePort();
-    try (RemoteJmxServer server = RemoteJmxServer.start(mbeans, "127.0.0.1", port)) {
+    try (RemoteJmxServer server = RemoteJmxServer.start(mbeans, TestJmx.loopback(port))) {
       // The stub a client gets from the registry names the endpoint it will call next: it must be
       // the same port, or a firewall that opens only this port would let the lookup through and
       // then block every call.
