@@ -2,7 +2,6 @@ package dev.meshplane.relay;
 
 import static dev.meshplane.relay.RelayTestSupport.metric;
 import static dev.meshplane.relay.RelayTestSupport.startServer;
-import static dev.meshplane.relay.RelayTestSupport.stop;
 import static dev.meshplane.relay.RelayTestSupport.validToken;
 import static dev.meshplane.relay.fabric.RawFabric.assertClosedWithoutReply;
 import static dev.meshplane.relay.fabric.RawFabric.concat;
@@ -30,18 +29,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real relay node (RelayServer + RelayFabric, wall clock) against a "foreign pod": a plain
@@ -83,40 +77,15 @@ class ForeignPodRelayIntegrationTest {
   static final String[] REJECT_REASONS = {"hmac_mismatch", "unsigned_but_required", "signed_but_unsupported",
       "stale_timestamp", "malformed", "timeout", "first_frame_not_hello"};
 
-  static ActorSystem<Void> system;
-  static HttpClient http;
+  static final HttpClient http = HttpClient.newHttpClient();
 
-  final List<RelayTestPeer> peers = new ArrayList<>();
-  final List<Socket> sockets = new ArrayList<>();
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.forRelay("foreign-pod-test");
+
   PrometheusRegistry registry;
   RelayServer server;
   RelayFabric fabric;
   URI uri;
-
-  @BeforeAll
-  static void startSystem() {
-    system = RelayTestSupport.actorSystem("foreign-pod-test");
-    http = HttpClient.newHttpClient();
-  }
-
-  @AfterAll
-  static void stopSystem() throws Exception {
-    RelayTestSupport.terminate(system);
-  }
-
-  @AfterEach
-  void stopNode() throws Exception {
-    peers.forEach(RelayTestPeer::close);
-    for (Socket socket : sockets) {
-      socket.close();
-    }
-    if (fabric != null) {
-      fabric.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-    if (server != null) {
-      stop(server);
-    }
-  }
 
   // ------------------------------------------------------------ data path through a foreign pod
 
@@ -324,21 +293,20 @@ class ForeignPodRelayIntegrationTest {
 
   void start(String lookupTimeout) throws Exception {
     registry = new PrometheusRegistry();
-    server = startServer(system, Map.of(), registry);
+    server = system.stopAfterTest(startServer(system.get(), Map.of(), registry));
     uri = RelayTestSupport.uri(server);
     FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
         "meshplane.relay.fabric.host", "127.0.0.1",
         "meshplane.relay.fabric.port", 0,
         "meshplane.relay.fabric.secret", FABRIC_SECRET,
         "meshplane.relay.fabric.lookup-timeout", lookupTimeout)));
-    fabric = RelayFabric.start(system, settings, "127.0.0.1", server.localPeers(), registry, Clock.systemUTC())
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    fabric = system.stopAfterTest(RelayFabric.start(system.get(), settings, "127.0.0.1", server.localPeers(), registry,
+        Clock.systemUTC()).toCompletableFuture().get(10, TimeUnit.SECONDS));
     server.useRemotePeers(fabric);
   }
 
   RelayTestPeer join(String publicKey) throws Exception {
-    RelayTestPeer peer = RelayTestPeer.authenticated(http, uri, publicKey, validToken());
-    peers.add(peer);
+    RelayTestPeer peer = system.closeAfterTest(RelayTestPeer.authenticated(http, uri, publicKey, validToken()));
     Await.until(WAIT, publicKey + " registered", () -> server.localPeers().has(peer.id()));
     return peer;
   }
@@ -346,8 +314,7 @@ class ForeignPodRelayIntegrationTest {
   Socket connect() throws IOException {
     Socket socket = new Socket("127.0.0.1", fabric.boundPort());
     socket.setSoTimeout((int) WAIT.toMillis());
-    sockets.add(socket);
-    return socket;
+    return system.closeAfterTest(socket);
   }
 
   /** Connects, sends {@code hello} and waits until the node registered one more stream. */

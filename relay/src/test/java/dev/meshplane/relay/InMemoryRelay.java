@@ -16,6 +16,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -74,6 +75,16 @@ final class InMemoryRelay {
     peer.send(RelayMessageCodec.encode(new RelayMessage.Auth(peer.id(), RelayTestSupport.validToken())));
     assertEquals(RelayMessageType.AUTH_RESPONSE.code(), peer.next()[1], publicKey + ": first message");
     return peer;
+  }
+
+  /** PEERS_ONLINE naming {@code id}, as a watcher of {@code id} receives it. */
+  static byte[] online(PeerId id) {
+    return RelayMessageCodec.encode(new RelayMessage.PeersOnline(List.of(id)));
+  }
+
+  /** PEERS_WENT_OFFLINE naming {@code id}, as a watcher of {@code id} receives it. */
+  static byte[] offline(PeerId id) {
+    return RelayMessageCodec.encode(new RelayMessage.PeersWentOffline(List.of(id)));
   }
 
   /** One connection and its two ends: what the peer sends and what the relay wrote to it. */

@@ -1,9 +1,9 @@
 package dev.meshplane.relay;
 
+import static dev.meshplane.relay.InMemoryRelay.offline;
+import static dev.meshplane.relay.InMemoryRelay.online;
+
 import dev.meshplane.protocol.relay.PeerId;
-import dev.meshplane.protocol.relay.RelayMessage.PeersOnline;
-import dev.meshplane.protocol.relay.RelayMessage.PeersWentOffline;
-import dev.meshplane.protocol.relay.RelayMessageCodec;
 import dev.meshplane.relay.InMemoryRelay.Peer;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +11,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One connection's peer-state subscriptions, as openzro keeps them (openzro
@@ -27,31 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class PeerInterestTest {
 
-  private static ActorSystem<Void> system;
-  private InMemoryRelay relay;
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.forRelay("peer-interest-test");
 
-  @BeforeAll
-  static void startSystem() {
-    system = RelayTestSupport.actorSystem("peer-interest-test");
-  }
-
-  @AfterAll
-  static void stopSystem() throws Exception {
-    RelayTestSupport.terminate(system);
-  }
-
-  @BeforeEach
-  void newRelay() {
-    relay = new InMemoryRelay(system);
-  }
-
-  private static byte[] online(PeerId id) {
-    return RelayMessageCodec.encode(new PeersOnline(List.of(id)));
-  }
-
-  private static byte[] offline(PeerId id) {
-    return RelayMessageCodec.encode(new PeersWentOffline(List.of(id)));
-  }
+  private final InMemoryRelay relay = new InMemoryRelay(system.get());
 
   private static PeerId id(String publicKey) {
     return PeerId.fromPublicKey(publicKey);

@@ -1,5 +1,7 @@
 package dev.meshplane.relay;
 
+import static dev.meshplane.relay.InMemoryRelay.offline;
+import static dev.meshplane.relay.InMemoryRelay.online;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,18 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshplane.protocol.relay.PeerId;
-import dev.meshplane.protocol.relay.RelayMessage.PeersOnline;
-import dev.meshplane.protocol.relay.RelayMessage.PeersWentOffline;
 import dev.meshplane.protocol.relay.RelayMessageCodec;
 import dev.meshplane.relay.InMemoryRelay.Peer;
 import dev.meshplane.testkit.Await;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The node-local peer store: one entry per peer ID, replacement by a newer connection, removal
@@ -27,31 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class PeerStoreTest {
 
-  private static ActorSystem<Void> system;
-  private InMemoryRelay relay;
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.forRelay("peer-store-test");
 
-  @BeforeAll
-  static void startSystem() {
-    system = RelayTestSupport.actorSystem("peer-store-test");
-  }
-
-  @AfterAll
-  static void stopSystem() throws Exception {
-    RelayTestSupport.terminate(system);
-  }
-
-  @BeforeEach
-  void newRelay() {
-    relay = new InMemoryRelay(system);
-  }
-
-  private static byte[] online(PeerId id) {
-    return RelayMessageCodec.encode(new PeersOnline(List.of(id)));
-  }
-
-  private static byte[] offline(PeerId id) {
-    return RelayMessageCodec.encode(new PeersWentOffline(List.of(id)));
-  }
+  private final InMemoryRelay relay = new InMemoryRelay(system.get());
 
   @Test
   void anAuthenticatedConnectionIsTheEntryForItsId() {

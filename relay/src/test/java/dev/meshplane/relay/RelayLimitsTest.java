@@ -2,7 +2,6 @@ package dev.meshplane.relay;
 
 import static dev.meshplane.relay.RelayTestSupport.metric;
 import static dev.meshplane.relay.RelayTestSupport.startServer;
-import static dev.meshplane.relay.RelayTestSupport.stop;
 import static dev.meshplane.relay.RelayTestSupport.validToken;
 import static dev.meshplane.relay.testkit.RelayTestPeer.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,11 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What keeps one client from taking a relay node down (docs/relay.md, Connection limits): the
@@ -43,39 +39,19 @@ import org.junit.jupiter.api.Test;
  */
 class RelayLimitsTest {
 
-  static ActorSystem<Void> system;
-  static HttpClient http;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.forRelay("relay-limits-test");
 
   final AuthTokenV2 tokens = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RelayTestSupport.SECRET));
-  final List<RelayTestPeer> peers = new ArrayList<>();
-  final List<WebSocket> sockets = new ArrayList<>();
   PrometheusRegistry registry;
   RelayServer server;
   URI uri;
 
-  @BeforeAll
-  static void startSystem() {
-    system = RelayTestSupport.actorSystem("relay-limits-test");
-    http = HttpClient.newHttpClient();
-  }
-
-  @AfterAll
-  static void stopSystem() throws Exception {
-    RelayTestSupport.terminate(system);
-  }
-
-  @AfterEach
-  void stopServer() throws Exception {
-    peers.forEach(RelayTestPeer::close);
-    sockets.forEach(WebSocket::abort);
-    if (server != null) {
-      stop(server);
-    }
-  }
-
   void start(Map<String, Object> overrides) throws Exception {
     registry = new PrometheusRegistry();
-    server = startServer(system, overrides, registry);
+    server = system.stopAfterTest(startServer(system.get(), overrides, registry));
     uri = RelayTestSupport.uri(server);
   }
 
@@ -84,15 +60,16 @@ class RelayLimitsTest {
   }
 
   RelayTestPeer peer(String publicKey, byte[] token) throws Exception {
-    RelayTestPeer peer = RelayTestPeer.authenticated(http, uri, publicKey, token);
-    peers.add(peer);
-    return peer;
+    return system.closeAfterTest(RelayTestPeer.authenticated(http, uri, publicKey, token));
   }
 
   RelayTestPeer silent(String publicKey) throws Exception {
-    RelayTestPeer peer = RelayTestPeer.connect(http, uri, publicKey);
-    peers.add(peer);
-    return peer;
+    return system.closeAfterTest(RelayTestPeer.connect(http, uri, publicKey));
+  }
+
+  /** Aborts {@code socket} when the test ends. */
+  static void abortAfterTest(WebSocket socket) {
+    system.closeAfterTest(socket::abort);
   }
 
   /** The HTTP status of a WebSocket upgrade the relay refuses; fails if it is accepted. */
@@ -101,7 +78,7 @@ class RelayLimitsTest {
     if (realIp != null) {
       builder.header("X-Real-Ip", realIp);
     }
-    ExecutionException refused = assertThrows(ExecutionException.class, () -> sockets.add(
+    ExecutionException refused = assertThrows(ExecutionException.class, () -> abortAfterTest(
         builder.buildAsync(uri, new WebSocket.Listener() { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS)));
     assertInstanceOf(WebSocketHandshakeException.class, refused.getCause());
     return ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode();
@@ -109,7 +86,7 @@ class RelayLimitsTest {
 
   /** An upgraded WebSocket that never authenticates, claiming {@code realIp} in X-Real-Ip. */
   void silentFrom(String realIp) throws Exception {
-    sockets.add(http.newWebSocketBuilder().header("X-Real-Ip", realIp)
+    abortAfterTest(http.newWebSocketBuilder().header("X-Real-Ip", realIp)
         .buildAsync(uri, new WebSocket.Listener() { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
   }
 
@@ -207,7 +184,7 @@ class RelayLimitsTest {
     first.close();
     Await.until(WAIT, "a closed connection frees its place", () -> {
       try {
-        peers.add(RelayTestPeer.authenticated(http, uri, "peer-c", validToken()));
+        system.closeAfterTest(RelayTestPeer.authenticated(http, uri, "peer-c", validToken()));
         return true;
       } catch (Throwable refused) {
         return false;

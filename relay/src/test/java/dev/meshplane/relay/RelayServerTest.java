@@ -32,17 +32,13 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End-to-end tests of the relay over real loopback WebSockets, with the JDK's WebSocket client as
@@ -52,39 +48,19 @@ class RelayServerTest {
 
   static final HexFormat HEX = HexFormat.of();
 
-  static ActorSystem<Void> system;
-  static HttpClient http;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.forRelay("relay-test");
 
   final AuthTokenV2 tokens = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RelayTestSupport.SECRET));
-  final List<RelayServer> servers = new ArrayList<>();
-  final List<RelayTestPeer> peers = new ArrayList<>();
   PrometheusRegistry registry;
   RelayServer server;
   URI uri;
 
-  @BeforeAll
-  static void startSystem() {
-    system = RelayTestSupport.actorSystem("relay-test");
-    http = HttpClient.newHttpClient();
-  }
-
-  @AfterAll
-  static void stopSystem() throws Exception {
-    RelayTestSupport.terminate(system);
-  }
-
-  @AfterEach
-  void stopServers() throws Exception {
-    peers.forEach(RelayTestPeer::close);
-    for (RelayServer running : servers) {
-      stop(running);
-    }
-  }
-
   void start(Map<String, Object> overrides) throws Exception {
     registry = new PrometheusRegistry();
-    server = startServer(system, overrides, registry);
-    servers.add(server);
+    server = system.stopAfterTest(startServer(system.get(), overrides, registry));
     uri = RelayTestSupport.uri(server);
   }
 
@@ -93,15 +69,11 @@ class RelayServerTest {
   }
 
   RelayTestPeer peer(String publicKey) throws Exception {
-    RelayTestPeer peer = RelayTestPeer.authenticated(http, uri, publicKey, validToken());
-    peers.add(peer);
-    return peer;
+    return system.closeAfterTest(RelayTestPeer.authenticated(http, uri, publicKey, validToken()));
   }
 
   RelayTestPeer unauthenticated(String publicKey) throws Exception {
-    RelayTestPeer peer = RelayTestPeer.connect(http, uri, publicKey);
-    peers.add(peer);
-    return peer;
+    return system.closeAfterTest(RelayTestPeer.connect(http, uri, publicKey));
   }
 
   /** Sends {@code message} {@code times} times from {@code peer}. */
@@ -501,20 +473,20 @@ class RelayServerTest {
     RelayTestPeer a = peer("peer-a");
     RelayTestPeer b = peer("peer-b");
     stop(server);
-    servers.remove(server);
+    system.closedByTest(server);
     a.expect(HEX.parseHex("0104"));
     b.expect(HEX.parseHex("0104"));
     a.awaitClosed();
     assertEquals(0, server.connectedPeers());
     // Metrics are unregistered, so a new server can use the same registry.
-    servers.add(startServer(system, Map.of(), registry));
+    system.stopAfterTest(startServer(system.get(), Map.of(), registry));
   }
 
   @Test
   void startFailsWithoutASecret() {
     RelaySettings noSecret = RelayTestSupport.settings(Map.of("auth-secret", ""));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RelayServer.start(system, noSecret, new PrometheusRegistry()));
+        () -> RelayServer.start(system.get(), noSecret, new PrometheusRegistry()));
     assertTrue(e.getMessage().startsWith("meshplane.relay.auth-secret: not set"), e.getMessage());
   }
 }
