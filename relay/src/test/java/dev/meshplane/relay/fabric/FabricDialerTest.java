@@ -1,5 +1,8 @@
 package dev.meshplane.relay.fabric;
 
+import static dev.meshplane.relay.fabric.RawFabric.accept;
+import static dev.meshplane.relay.fabric.RawFabric.address;
+import static dev.meshplane.relay.fabric.RawFabric.listen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,11 +13,11 @@ import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.protocol.relay.RelayProtocolLimits;
 import dev.meshplane.relay.LocalPeers;
+import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -22,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +32,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The dialing side of the fabric against a plain {@link ServerSocket} "pod" that reads the wire by
@@ -48,30 +46,10 @@ class FabricDialerTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final String SECRET = "s3cret";
 
-  private static ActorSystem<Void> system;
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.plain("fabric-dialer-test");
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private RelayFabric fabric;
-
-  @BeforeAll
-  static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "fabric-dialer-test");
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    system.terminate();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable closeable : closeables) {
-      closeable.close();
-    }
-    if (fabric != null) {
-      fabric.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
-  }
 
   @Test
   void dialedMemberGetsASignedHelloWithTheAnnounceAddressAndTheCurrentTime() throws Exception {
@@ -79,7 +57,7 @@ class FabricDialerTest {
     ServerSocket pod = pod();
     // Our own address among the members is never dialed.
     fabric.setMembers("static", Set.of(address(pod), fabric.announceAddress()));
-    try (Socket dialed = accept(pod)) {
+    try (Socket dialed = accept(pod, WAIT)) {
       byte[] payload = RawFabric.readHelloPayload(dialed);
       int a = payload[1] & 0xFF;
       assertEquals(fabric.announceAddress(), new String(payload, 2, a, StandardCharsets.UTF_8));
@@ -104,7 +82,7 @@ class FabricDialerTest {
     startFabric("");
     ServerSocket pod = pod();
     fabric.setMembers("static", Set.of(address(pod)));
-    try (Socket dialed = accept(pod)) {
+    try (Socket dialed = accept(pod, WAIT)) {
       byte[] payload = RawFabric.readHelloPayload(dialed);
       int a = payload[1] & 0xFF;
       assertEquals(0, payload[10 + a], "hmac_len");
@@ -122,7 +100,7 @@ class FabricDialerTest {
     startFabric(SECRET);
     ServerSocket pod = pod();
     fabric.setMembers("static", Set.of(address(pod)));
-    try (Socket first = accept(pod)) {
+    try (Socket first = accept(pod, WAIT)) {
       RawFabric.readHelloPayload(first);
       first.shutdownOutput();
       // Skip whatever the node sent (its PING probe); then the node must close: EOF.
@@ -136,7 +114,7 @@ class FabricDialerTest {
       }
     }
     // The member is still wanted, so a new stream is dialed.
-    try (Socket again = accept(pod)) {
+    try (Socket again = accept(pod, WAIT)) {
       RawFabric.readHelloPayload(again);
       Await.until(WAIT, "stream to the member again", () -> fabric.stats().streams().equals(List.of(address(pod))));
     }
@@ -152,7 +130,7 @@ class FabricDialerTest {
     startFabric(SECRET, clock);
     ServerSocket pod = pod();
     fabric.setMembers("static", Set.of(address(pod)));
-    try (Socket first = accept(pod)) {
+    try (Socket first = accept(pod, WAIT)) {
       assertEquals(1_700_000_000L, helloTimestamp(RawFabric.readHelloPayload(first)));
     }
     // The redial backoff (200 ms) passes within the quiet window; the clock's second does not.
@@ -161,7 +139,7 @@ class FabricDialerTest {
 
     clock.advance(Duration.ofSeconds(1));
     pod.setSoTimeout((int) WAIT.toMillis());
-    try (Socket second = accept(pod)) {
+    try (Socket second = accept(pod, WAIT)) {
       assertEquals(1_700_000_001L, helloTimestamp(RawFabric.readHelloPayload(second)));
     }
   }
@@ -218,25 +196,12 @@ class FabricDialerTest {
         return RelayProtocolLimits.MAX_MESSAGE_SIZE;
       }
     };
-    fabric = RelayFabric.start(system, settings, "127.0.0.1", none, new PrometheusRegistry(), clock)
+    fabric = RelayFabric.start(system.get(), settings, "127.0.0.1", none, new PrometheusRegistry(), clock)
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    system.stopAfterTest(fabric);
   }
 
-  private ServerSocket pod() throws IOException {
-    ServerSocket pod = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    pod.setSoTimeout((int) WAIT.toMillis());
-    closeables.add(pod);
-    return pod;
+  private static ServerSocket pod() throws IOException {
+    return system.closeAfterTest(listen());
   }
-
-  private static String address(ServerSocket pod) {
-    return "127.0.0.1:" + pod.getLocalPort();
-  }
-
-  private static Socket accept(ServerSocket pod) throws IOException {
-    Socket socket = pod.accept();
-    socket.setSoTimeout((int) WAIT.toMillis());
-    return socket;
-  }
-
 }

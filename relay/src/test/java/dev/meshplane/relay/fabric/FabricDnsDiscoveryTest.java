@@ -1,5 +1,6 @@
 package dev.meshplane.relay.fabric;
 
+import static dev.meshplane.relay.fabric.RawFabric.accept;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -8,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.protocol.relay.RelayProtocolLimits;
 import dev.meshplane.relay.LocalPeers;
+import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -20,19 +22,14 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link FabricDnsDiscovery} with a fake resolver in front of a real {@link RelayFabric}. What the
@@ -46,30 +43,10 @@ class FabricDnsDiscoveryTest {
   private static final Duration INTERVAL = Duration.ofMillis(200);
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private static ActorSystem<Void> system;
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.plain("fabric-dns-test");
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
   private RelayFabric fabric;
-
-  @BeforeAll
-  static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "fabric-dns-test");
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    system.terminate();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable closeable : closeables) {
-      closeable.close();
-    }
-    if (fabric != null) {
-      fabric.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
-  }
 
   @Test
   void membersAreTheAnswersWithoutSelfAndEmptyStrings() throws Exception {
@@ -86,7 +63,7 @@ class FabricDnsDiscoveryTest {
       return List.of("127.0.0.1", SELF_IP, "");
     });
 
-    try (Socket dialed = accept(member)) {
+    try (Socket dialed = accept(member, WAIT)) {
       assertEquals(fabric.announceAddress(), helloAddress(dialed), "the member was dialed and sent our HELLO");
       // Several polls later, still nobody dialed our own IP.
       Await.until(WAIT, "three resolutions", () -> resolutions.get() >= 3);
@@ -100,7 +77,7 @@ class FabricDnsDiscoveryTest {
   void failedResolutionKeepsTheKnownMembers() throws Exception {
     startFabric();
     ServerSocket member = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    closeables.add(member);
+    system.closeAfterTest(member);
     AtomicInteger resolutions = new AtomicInteger();
     discovery("relay-internal", member.getLocalPort(), (name) -> {
       if (resolutions.incrementAndGet() == 1) {
@@ -109,12 +86,12 @@ class FabricDnsDiscoveryTest {
       throw new UnknownHostException(name);
     });
 
-    try (Socket first = accept(member)) {
+    try (Socket first = accept(member, WAIT)) {
       helloAddress(first);
       Await.until(WAIT, "failed resolutions after the first", () -> resolutions.get() >= 3);
     }
     // The stream was closed by us; the member is still known, so the fabric dials it again.
-    try (Socket again = accept(member)) {
+    try (Socket again = accept(member, WAIT)) {
       assertEquals(fabric.announceAddress(), helloAddress(again));
     }
   }
@@ -144,12 +121,13 @@ class FabricDnsDiscoveryTest {
     };
     // Announced as SELF_IP: the fabric's own announce address (SELF_IP:boundPort) differs from
     // SELF_IP:port, so only the discovery's IP filter keeps SELF_IP:port out.
-    fabric = RelayFabric.start(system, settings, SELF_IP, none, new PrometheusRegistry(), Clock.systemUTC())
+    fabric = RelayFabric.start(system.get(), settings, SELF_IP, none, new PrometheusRegistry(), Clock.systemUTC())
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    system.stopAfterTest(fabric);
   }
 
   private void discovery(String name, int port, FabricDnsDiscovery.Resolver resolver) {
-    closeables.add(FabricDnsDiscovery.start(system, fabric, name, port, SELF_IP, INTERVAL, resolver));
+    system.closeAfterTest(FabricDnsDiscovery.start(system.get(), fabric, name, port, SELF_IP, INTERVAL, resolver));
   }
 
   /** Two listening sockets on the same port, one per host. */
@@ -159,21 +137,14 @@ class FabricDnsDiscoveryTest {
       try {
         ServerSocket b = new ServerSocket();
         b.bind(new InetSocketAddress(InetAddress.getByName(second), a.getLocalPort()), 50);
-        closeables.add(a);
-        closeables.add(b);
+        system.closeAfterTest(a);
+        system.closeAfterTest(b);
         return new ServerSocket[] {a, b};
       } catch (IOException taken) {
         a.close();
       }
     }
     return fail("no port free on both " + first + " and " + second);
-  }
-
-  private static Socket accept(ServerSocket server) throws IOException {
-    server.setSoTimeout((int) WAIT.toMillis());
-    Socket socket = server.accept();
-    socket.setSoTimeout((int) WAIT.toMillis());
-    return socket;
   }
 
   /** The first frame, which must be a signed HELLO v2; returns its address. */

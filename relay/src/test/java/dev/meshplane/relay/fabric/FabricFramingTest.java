@@ -17,6 +17,7 @@ import dev.meshplane.protocol.fabric.IHave;
 import dev.meshplane.protocol.fabric.Ping;
 import dev.meshplane.protocol.fabric.WhoHas;
 import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.relay.TestActorSystem;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -34,16 +35,12 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.scaladsl.Framing;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,27 +68,11 @@ class FabricFramingTest {
   private static final byte[] FWD = frame(0x14, concat(PEER.toBytes(), transport("ping")));
   private static final List<byte[]> FRAMES = List.of(WHO_HAS, UNKNOWN, I_HAVE, PING, FWD);
 
-  private static ActorSystem<Void> system;
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.plain("fabric-framing-test");
 
   private final FakeLocalPeers peers = new FakeLocalPeers(PEER);
   private RelayFabric fabric;
-
-  @BeforeAll
-  static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "fabric-framing-test");
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    system.terminate();
-  }
-
-  @AfterEach
-  void stopFabric() throws Exception {
-    if (fabric != null) {
-      fabric.stop().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-  }
 
   // ------------------------------------------------------------ the framing stage
 
@@ -192,7 +173,7 @@ class FabricFramingTest {
     return Source.from(chunks)
         .map(ByteString::fromArray)
         .via(FabricFraming.frames())
-        .runWith(Sink.seq(), system)
+        .runWith(Sink.seq(), system.get())
         .toCompletableFuture()
         .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -203,8 +184,9 @@ class FabricFramingTest {
         "meshplane.relay.fabric.port", 0,
         "meshplane.relay.fabric.secret", new String(SECRET, StandardCharsets.US_ASCII))));
     Clock clock = Clock.fixed(Instant.ofEpochSecond(TIMESTAMP), ZoneOffset.UTC);
-    fabric = RelayFabric.start(system, settings, "127.0.0.1", peers, new PrometheusRegistry(), clock)
+    fabric = RelayFabric.start(system.get(), settings, "127.0.0.1", peers, new PrometheusRegistry(), clock)
         .toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    system.stopAfterTest(fabric);
   }
 
   private Socket connect() throws Exception {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.Socket;
@@ -22,12 +23,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a FWD may hand a local peer: a relay Transport message no larger than the relay's
@@ -44,28 +41,12 @@ class FabricFwdChecksTest {
   private static final byte[] SOURCE = PeerId.fromPublicKey("peer-elsewhere").toBytes();
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private static ActorSystem<Void> system;
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.plain("fabric-fwd-checks-test");
 
   private final FakeLocalPeers peers = new FakeLocalPeers(HERE);
   private PrometheusRegistry registry;
   private RelayFabric node;
-
-  @BeforeAll
-  static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "fabric-fwd-checks-test");
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    system.terminate();
-  }
-
-  @AfterEach
-  void stopNode() throws Exception {
-    if (node != null) {
-      node.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
-  }
 
   @Test
   void fwdOfAnythingButATransportMessageIsDroppedAndCounted() throws Exception {
@@ -111,9 +92,10 @@ class FabricFwdChecksTest {
         "meshplane.relay.fabric.host", "127.0.0.1",
         "meshplane.relay.fabric.port", 0,
         "meshplane.relay.fabric.secret", new String(SECRET, StandardCharsets.US_ASCII))));
-    node = RelayFabric.start(system, settings, "127.0.0.1", peers, registry,
+    node = RelayFabric.start(system.get(), settings, "127.0.0.1", peers, registry,
             new ManualClock(Instant.ofEpochSecond(TIMESTAMP)))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    system.stopAfterTest(node);
   }
 
   /** An openzro-style pod: signed HELLO, then straight to business, never PING. */

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -21,12 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The checks a node makes of a HELLO after openzro's: not its own address, not a HELLO it accepted
@@ -41,28 +38,12 @@ class FabricHelloChecksTest {
   private static final byte[] PONG = frame(0x21, new byte[0]);
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private static ActorSystem<Void> system;
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.plain("fabric-hello-checks-test");
 
   private final ManualClock clock = new ManualClock(Instant.ofEpochSecond(TIMESTAMP));
   private PrometheusRegistry registry;
   private RelayFabric node;
-
-  @BeforeAll
-  static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "fabric-hello-checks-test");
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    system.terminate();
-  }
-
-  @AfterEach
-  void stopNode() throws Exception {
-    if (node != null) {
-      node.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
-  }
 
   @Test
   void helloAnnouncingTheNodesOwnAddressIsRefused() throws Exception {
@@ -136,8 +117,9 @@ class FabricHelloChecksTest {
         "meshplane.relay.fabric.host", "127.0.0.1",
         "meshplane.relay.fabric.port", 0,
         "meshplane.relay.fabric.secret", new String(secret, StandardCharsets.UTF_8))));
-    node = RelayFabric.start(system, settings, "127.0.0.1", new FakeLocalPeers(), registry, clock)
+    node = RelayFabric.start(system.get(), settings, "127.0.0.1", new FakeLocalPeers(), registry, clock)
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    system.stopAfterTest(node);
   }
 
   private Socket connect() throws IOException {

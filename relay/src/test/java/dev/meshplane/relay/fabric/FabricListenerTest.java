@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -28,12 +29,8 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Drives the listener as a foreign node would: a plain socket writing frames built byte by byte
@@ -67,29 +64,13 @@ class FabricListenerTest {
   private static final Duration HELLO_TIMEOUT = Duration.ofMillis(400);
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private static ActorSystem<Void> system;
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.plain("fabric-listener-test");
 
   private final Clock clock = Clock.fixed(Instant.ofEpochSecond(TIMESTAMP), ZoneOffset.UTC);
   private final FakeLocalPeers peers = new FakeLocalPeers(PeerId.fromBytes(PID_A));
   private PrometheusRegistry registry;
   private RelayFabric listener;
-
-  @BeforeAll
-  static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "fabric-listener-test");
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    system.terminate();
-  }
-
-  @AfterEach
-  void stopListener() throws Exception {
-    if (listener != null) {
-      listener.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
-  }
 
   // ------------------------------------------------------------ accepted streams
 
@@ -285,8 +266,9 @@ class FabricListenerTest {
         "meshplane.relay.fabric.port", 0,
         "meshplane.relay.fabric.secret", new String(secret, StandardCharsets.UTF_8),
         "meshplane.relay.fabric.hello-timeout", HELLO_TIMEOUT.toMillis() + "ms")));
-    listener = RelayFabric.start(system, settings, "127.0.0.1", peers, registry, clock)
+    listener = RelayFabric.start(system.get(), settings, "127.0.0.1", peers, registry, clock)
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    system.stopAfterTest(listener);
   }
 
   private Socket connect() throws IOException {

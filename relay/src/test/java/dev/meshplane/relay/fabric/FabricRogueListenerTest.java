@@ -4,8 +4,12 @@ import static dev.meshplane.relay.fabric.RawFabric.CHALLENGE;
 import static dev.meshplane.relay.fabric.RawFabric.DIALER;
 import static dev.meshplane.relay.fabric.RawFabric.PING;
 import static dev.meshplane.relay.fabric.RawFabric.PROOF;
+import static dev.meshplane.relay.fabric.RawFabric.accept;
+import static dev.meshplane.relay.fabric.RawFabric.address;
+import static dev.meshplane.relay.fabric.RawFabric.assertClosedByNode;
 import static dev.meshplane.relay.fabric.RawFabric.concat;
 import static dev.meshplane.relay.fabric.RawFabric.frame;
+import static dev.meshplane.relay.fabric.RawFabric.listen;
 import static dev.meshplane.relay.fabric.RawFabric.readAnyFrame;
 import static dev.meshplane.relay.fabric.RawFabric.readPayloadOf;
 import static dev.meshplane.relay.fabric.RawFabric.write;
@@ -13,36 +17,27 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The attack on the fabric, replayed on loopback: a rogue member that nodes dial (it is listed as
@@ -57,35 +52,14 @@ class FabricRogueListenerTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Duration MESH_WAIT = Duration.ofSeconds(20);
 
-  private static ActorSystem<Void> system;
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.plain("fabric-rogue-listener-test");
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final List<RelayFabric> nodes = new ArrayList<>();
 
   /** One node and what it sees. */
   private record Node(RelayFabric fabric, PrometheusRegistry registry, FakeLocalPeers peers) {
     double counter(String name, String label, String value) {
       return MetricValues.counter(registry, name, label, value);
-    }
-  }
-
-  @BeforeAll
-  static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "fabric-rogue-listener-test");
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    system.terminate();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    for (AutoCloseable closeable : closeables) {
-      closeable.close();
-    }
-    for (RelayFabric fabric : nodes) {
-      fabric.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 
@@ -95,7 +69,7 @@ class FabricRogueListenerTest {
     ServerSocket rogue = rogue();
     a.fabric().setMembers("static", Set.of(address(rogue)));
     byte[] captured;
-    try (Socket dialed = accept(rogue)) {
+    try (Socket dialed = accept(rogue, WAIT)) {
       captured = readAnyFrame(dialed);
     }
 
@@ -121,7 +95,7 @@ class FabricRogueListenerTest {
     ServerSocket rogue = rogue();
     a.fabric().setMembers("static", Set.of(address(rogue)));
 
-    try (Socket fromA = accept(rogue); Socket toB = new Socket("127.0.0.1", b.fabric().boundPort())) {
+    try (Socket fromA = accept(rogue, WAIT); Socket toB = new Socket("127.0.0.1", b.fabric().boundPort())) {
       toB.setSoTimeout((int) WAIT.toMillis());
       byte[] helloOfA = readAnyFrame(fromA);
       write(toB, helloOfA);
@@ -187,45 +161,18 @@ class FabricRogueListenerTest {
         "meshplane.relay.fabric.secret", SECRET));
     overrides.forEach((key, value) -> config.put("meshplane.relay.fabric." + key, value));
     PrometheusRegistry registry = new PrometheusRegistry();
-    RelayFabric fabric = RelayFabric.start(system, FabricSettings.fromConfig(ConfigFactory.parseMap(config)),
+    RelayFabric fabric = RelayFabric.start(system.get(), FabricSettings.fromConfig(ConfigFactory.parseMap(config)),
         "127.0.0.1", peers, registry, Clock.systemUTC()).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    nodes.add(fabric);
+    system.stopAfterTest(fabric);
     return new Node(fabric, registry, peers);
   }
 
-  private ServerSocket rogue() throws IOException {
-    ServerSocket rogue = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    rogue.setSoTimeout((int) WAIT.toMillis());
-    closeables.add(rogue);
-    return rogue;
-  }
-
-  private static String address(ServerSocket rogue) {
-    return "127.0.0.1:" + rogue.getLocalPort();
-  }
-
-  private static Socket accept(ServerSocket rogue) throws IOException {
-    Socket socket = rogue.accept();
-    socket.setSoTimeout((int) WAIT.toMillis());
-    return socket;
-  }
-
-  private static void assertClosedByNode(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    try {
-      while (in.read() != -1) {
-        // what the node sent before closing: skipped
-      }
-    } catch (SocketTimeoutException e) {
-      fail("the node kept the stream open");
-    } catch (SocketException reset) {
-      // Closed by reset: closed too.
-    }
+  private static ServerSocket rogue() throws IOException {
+    return system.closeAfterTest(listen());
   }
 
   /** A Transport message (01 03, source slot, payload) for the victim's node to deliver. */
   private static byte[] transport(String payload) {
-    return concat(HEX.parseHex("0103"),
-        concat(PeerId.fromPublicKey("forged-source").toBytes(), payload.getBytes(StandardCharsets.US_ASCII)));
+    return RawFabric.transport(PeerId.fromPublicKey("forged-source").toBytes(), payload);
   }
 }

@@ -6,6 +6,7 @@ import static dev.meshplane.relay.fabric.RawFabric.DIALER;
 import static dev.meshplane.relay.fabric.RawFabric.PING;
 import static dev.meshplane.relay.fabric.RawFabric.PONG;
 import static dev.meshplane.relay.fabric.RawFabric.PROOF;
+import static dev.meshplane.relay.fabric.RawFabric.assertClosedByNode;
 import static dev.meshplane.relay.fabric.RawFabric.concat;
 import static dev.meshplane.relay.fabric.RawFabric.frame;
 import static dev.meshplane.relay.fabric.RawFabric.hello;
@@ -18,16 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
+import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,13 +35,9 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How far a node trusts a stream, driven by a plain socket that plays a meshplane node (PING
@@ -63,28 +58,12 @@ class FabricStreamProofTest {
   private static final Duration HANDSHAKE = Duration.ofSeconds(1);
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private static ActorSystem<Void> system;
+  @RegisterExtension
+  static final TestActorSystem system = TestActorSystem.plain("fabric-stream-proof-test");
 
   private final FakeLocalPeers peers = new FakeLocalPeers(HERE);
   private PrometheusRegistry registry;
   private RelayFabric node;
-
-  @BeforeAll
-  static void startSystem() {
-    system = ActorSystem.create(Behaviors.empty(), "fabric-stream-proof-test");
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    system.terminate();
-  }
-
-  @AfterEach
-  void stopNode() throws Exception {
-    if (node != null) {
-      node.stop().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
-  }
 
   // ------------------------------------------------------------ a meshplane remote
 
@@ -230,9 +209,10 @@ class FabricStreamProofTest {
         "meshplane.relay.fabric.secret", new String(SECRET, StandardCharsets.US_ASCII),
         "meshplane.relay.fabric.hello-timeout", HANDSHAKE.toMillis() + "ms"));
     overrides.forEach((key, value) -> config.put("meshplane.relay.fabric." + key, value));
-    node = RelayFabric.start(system, FabricSettings.fromConfig(ConfigFactory.parseMap(config)), "127.0.0.1", peers,
-            registry, new ManualClock(Instant.ofEpochSecond(TIMESTAMP)))
+    node = RelayFabric.start(system.get(), FabricSettings.fromConfig(ConfigFactory.parseMap(config)), "127.0.0.1",
+            peers, registry, new ManualClock(Instant.ofEpochSecond(TIMESTAMP)))
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
+    system.stopAfterTest(node);
   }
 
   private Socket connect() throws IOException {
@@ -256,27 +236,13 @@ class FabricStreamProofTest {
     return socket;
   }
 
-  /** Reads until the node closes the connection; fails if it stays open. */
-  private static void assertClosedByNode(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    try {
-      while (in.read() != -1) {
-        // the probe, PONG, CHALLENGE: skipped
-      }
-    } catch (SocketTimeoutException e) {
-      fail("the node kept the stream open");
-    } catch (SocketException reset) {
-      // Closed by reset: closed too.
-    }
-  }
-
   private static byte[] fwd(PeerId destination, String payload) {
     return frame(0x14, concat(destination.toBytes(), transport(payload)));
   }
 
   /** A Transport message (01 03, source slot, payload) as another node forwards it. */
   private static byte[] transport(String payload) {
-    return concat(HEX.parseHex("0103"), concat(ELSEWHERE.toBytes(), payload.getBytes(StandardCharsets.US_ASCII)));
+    return RawFabric.transport(ELSEWHERE.toBytes(), payload);
   }
 
   private double proofs(String result) {

@@ -1,13 +1,18 @@
 package dev.meshplane.relay.fabric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -146,6 +151,43 @@ public final class RawFabric {
       assertEquals(-1, socket.getInputStream().read(), "expected a close without any reply");
     } catch (SocketException reset) {
       // Closed by reset: also no reply.
+    }
+  }
+
+  /** A Transport message (01 03, source slot, payload) as a node delivers it to a peer. */
+  public static byte[] transport(byte[] sourceId, String payload) {
+    return concat(new byte[] {0x01, 0x03}, concat(sourceId, payload.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** A pod's listening socket on 127.0.0.1, port 0, for a node to dial. */
+  public static ServerSocket listen() throws IOException {
+    return new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+  }
+
+  /** Where a node dials {@code pod}, as a member address. */
+  public static String address(ServerSocket pod) {
+    return "127.0.0.1:" + pod.getLocalPort();
+  }
+
+  /** The next stream a node opens to {@code pod}; waiting for it, and each read on it, fail after {@code wait}. */
+  public static Socket accept(ServerSocket pod, Duration wait) throws IOException {
+    pod.setSoTimeout((int) wait.toMillis());
+    Socket socket = pod.accept();
+    socket.setSoTimeout((int) wait.toMillis());
+    return socket;
+  }
+
+  /** Reads until the node closes the stream; fails if it stays open past the socket's read timeout. */
+  public static void assertClosedByNode(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    try {
+      while (in.read() != -1) {
+        // whatever the node sent before closing (probe, PONG, CHALLENGE): skipped
+      }
+    } catch (SocketTimeoutException e) {
+      fail("the node kept the stream open");
+    } catch (SocketException reset) {
+      // Closed by reset: closed too.
     }
   }
 
