@@ -1,7 +1,8 @@
 package dev.meshplane.relay;
 
+import static dev.meshplane.relay.LoopbackRelay.HTTP;
+import static dev.meshplane.relay.LoopbackRelay.TOKENS;
 import static dev.meshplane.relay.RelayTestSupport.metric;
-import static dev.meshplane.relay.RelayTestSupport.startServer;
 import static dev.meshplane.relay.RelayTestSupport.validToken;
 import static dev.meshplane.relay.testkit.RelayTestPeer.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,15 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.meshplane.protocol.relay.AuthTokenV2;
-import dev.meshplane.protocol.relay.RelayAuthSecret;
 import dev.meshplane.protocol.relay.RelayMessage.Auth;
 import dev.meshplane.protocol.relay.RelayMessageCodec;
 import dev.meshplane.relay.testkit.RelayTestPeer;
 import dev.meshplane.testkit.Await;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
@@ -39,32 +35,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RelayLimitsTest {
 
-  static final HttpClient http = HttpClient.newHttpClient();
-
   @RegisterExtension
   static final TestActorSystem system = TestActorSystem.forRelay("relay-limits-test");
 
-  final AuthTokenV2 tokens = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RelayTestSupport.SECRET));
-  PrometheusRegistry registry;
-  RelayServer server;
-  URI uri;
+  final LoopbackRelay relay = new LoopbackRelay(system);
 
   void start(Map<String, Object> overrides) throws Exception {
-    registry = new PrometheusRegistry();
-    server = system.stopAfterTest(startServer(system.get(), overrides, registry));
-    uri = RelayTestSupport.uri(server);
+    relay.start(overrides);
   }
 
   RelayTestPeer peer(String publicKey) throws Exception {
-    return peer(publicKey, validToken());
+    return relay.peer(publicKey);
   }
 
   RelayTestPeer peer(String publicKey, byte[] token) throws Exception {
-    return system.closeAfterTest(RelayTestPeer.authenticated(http, uri, publicKey, token));
+    return relay.peer(publicKey, token);
   }
 
   RelayTestPeer silent(String publicKey) throws Exception {
-    return system.closeAfterTest(RelayTestPeer.connect(http, uri, publicKey));
+    return relay.unauthenticated(publicKey);
   }
 
   /** Aborts {@code socket} when the test ends. */
@@ -74,24 +63,24 @@ class RelayLimitsTest {
 
   /** The HTTP status of a WebSocket upgrade the relay refuses; fails if it is accepted. */
   int refusedUpgrade(String realIp) {
-    WebSocket.Builder builder = http.newWebSocketBuilder();
+    WebSocket.Builder builder = HTTP.newWebSocketBuilder();
     if (realIp != null) {
       builder.header("X-Real-Ip", realIp);
     }
     ExecutionException refused = assertThrows(ExecutionException.class, () -> abortAfterTest(
-        builder.buildAsync(uri, new WebSocket.Listener() { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS)));
+        builder.buildAsync(relay.uri(), new WebSocket.Listener() { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS)));
     assertInstanceOf(WebSocketHandshakeException.class, refused.getCause());
     return ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode();
   }
 
   /** An upgraded WebSocket that never authenticates, claiming {@code realIp} in X-Real-Ip. */
   void silentFrom(String realIp) throws Exception {
-    abortAfterTest(http.newWebSocketBuilder().header("X-Real-Ip", realIp)
-        .buildAsync(uri, new WebSocket.Listener() { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    abortAfterTest(HTTP.newWebSocketBuilder().header("X-Real-Ip", realIp)
+        .buildAsync(relay.uri(), new WebSocket.Listener() { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   double handshakes(String result) {
-    return metric(registry, "meshplane_relay_handshakes", "result", result);
+    return metric(relay.registry(), "meshplane_relay_handshakes", "result", result);
   }
 
   // ------------------------------------------------------------ token lifetime
@@ -102,24 +91,24 @@ class RelayLimitsTest {
     long now = Instant.now().getEpochSecond();
     RelayTestPeer farFuture = silent("peer-far");
     // Year 10^10, correctly signed.
-    farFuture.send(RelayMessageCodec.encode(new Auth(farFuture.id(), tokens.generate(315_569_520_000_000_000L))));
+    farFuture.send(RelayMessageCodec.encode(new Auth(farFuture.id(), TOKENS.generate(315_569_520_000_000_000L))));
     farFuture.awaitClosed();
     assertNull(farFuture.poll(Duration.ZERO), "nothing may be sent on a refused handshake");
     RelayTestPeer twoHours = silent("peer-two-hours");
-    twoHours.send(RelayMessageCodec.encode(new Auth(twoHours.id(), tokens.generate(now + 7200))));
+    twoHours.send(RelayMessageCodec.encode(new Auth(twoHours.id(), TOKENS.generate(now + 7200))));
     twoHours.awaitClosed();
     Await.until(WAIT, "both refusals counted", () -> handshakes("token_lifetime_too_long") == 2);
 
-    peer("peer-within", tokens.generate(now + 3000));
+    peer("peer-within", TOKENS.generate(now + 3000));
     assertEquals(1, handshakes("ok"));
-    assertEquals(1, server.connectedPeers());
+    assertEquals(1, relay.server().connectedPeers());
   }
 
   @Test
   void theDefaultMaximumAcceptsATokenForManagementsLongestCommonTtl() throws Exception {
     start(Map.of());
-    peer("peer-a", tokens.generate(Instant.now().plus(Duration.ofHours(24)).getEpochSecond()));
-    assertEquals(1, server.connectedPeers());
+    peer("peer-a", TOKENS.generate(Instant.now().plus(Duration.ofHours(24)).getEpochSecond()));
+    assertEquals(1, relay.server().connectedPeers());
   }
 
   // ------------------------------------------------------------ handshaking and authenticated budgets
@@ -136,7 +125,7 @@ class RelayLimitsTest {
     for (int i = 0; i < 3; i++) {
       flood.add(silent("silent-" + i));
     }
-    assertEquals(3, metric(registry, "meshplane_relay_handshaking_connections"));
+    assertEquals(3, metric(relay.registry(), "meshplane_relay_handshaking_connections"));
 
     // The flood holds every handshaking slot: one more upgrade is refused and counted ...
     assertEquals(503, refusedUpgrade(null));
@@ -146,15 +135,16 @@ class RelayLimitsTest {
     connected.get(0).send(ping);
     assertEquals("ping", new String(connected.get(1).pollTransport(WAIT).payload(), StandardCharsets.UTF_8));
     connected.forEach(peer -> assertFalse(peer.isClosed()));
-    assertEquals(5, server.connectedPeers());
+    assertEquals(5, relay.server().connectedPeers());
 
     // Once the silent sockets time out, a new peer gets in.
     for (RelayTestPeer socket : flood) {
       socket.awaitClosed(Duration.ofSeconds(10));
     }
-    Await.until(WAIT, "handshaking slots freed", () -> metric(registry, "meshplane_relay_handshaking_connections") == 0);
+    Await.until(WAIT, "handshaking slots freed",
+        () -> metric(relay.registry(), "meshplane_relay_handshaking_connections") == 0);
     peer("peer-late");
-    assertEquals(6, server.connectedPeers());
+    assertEquals(6, relay.server().connectedPeers());
     assertEquals(3, handshakes("timeout"));
   }
 
@@ -166,8 +156,8 @@ class RelayLimitsTest {
     waiting.send(RelayMessageCodec.encode(new Auth(waiting.id(), validToken())));
     waiting.awaitClosed();
     Await.until(WAIT, "refusal counted", () -> handshakes("connection_limit") == 1);
-    assertEquals(1, server.connectedPeers());
-    assertEquals(0, metric(registry, "meshplane_relay_handshaking_connections"));
+    assertEquals(1, relay.server().connectedPeers());
+    assertEquals(0, metric(relay.registry(), "meshplane_relay_handshaking_connections"));
   }
 
   // ------------------------------------------------------------ per address
@@ -184,7 +174,7 @@ class RelayLimitsTest {
     first.close();
     Await.until(WAIT, "a closed connection frees its place", () -> {
       try {
-        system.closeAfterTest(RelayTestPeer.authenticated(http, uri, "peer-c", validToken()));
+        relay.peer("peer-c");
         return true;
       } catch (Throwable refused) {
         return false;
@@ -201,6 +191,6 @@ class RelayLimitsTest {
     assertEquals(503, refusedUpgrade("192.0.2.1"));
     assertEquals(1, handshakes("address_limit"));
     silentFrom("192.0.2.2");
-    assertEquals(4, metric(registry, "meshplane_relay_handshaking_connections"));
+    assertEquals(4, metric(relay.registry(), "meshplane_relay_handshaking_connections"));
   }
 }

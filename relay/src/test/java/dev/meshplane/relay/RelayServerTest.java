@@ -1,5 +1,7 @@
 package dev.meshplane.relay;
 
+import static dev.meshplane.relay.LoopbackRelay.HTTP;
+import static dev.meshplane.relay.LoopbackRelay.TOKENS;
 import static dev.meshplane.relay.RelayTestSupport.metric;
 import static dev.meshplane.relay.RelayTestSupport.startServer;
 import static dev.meshplane.relay.RelayTestSupport.stop;
@@ -26,8 +28,6 @@ import dev.meshplane.protocol.relay.RelayMessageCodec;
 import dev.meshplane.relay.testkit.RelayTestPeer;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,20 +48,13 @@ class RelayServerTest {
 
   static final HexFormat HEX = HexFormat.of();
 
-  static final HttpClient http = HttpClient.newHttpClient();
-
   @RegisterExtension
   static final TestActorSystem system = TestActorSystem.forRelay("relay-test");
 
-  final AuthTokenV2 tokens = AuthTokenV2.withSecret(RelayAuthSecret.fromSecret(RelayTestSupport.SECRET));
-  PrometheusRegistry registry;
-  RelayServer server;
-  URI uri;
+  final LoopbackRelay relay = new LoopbackRelay(system);
 
   void start(Map<String, Object> overrides) throws Exception {
-    registry = new PrometheusRegistry();
-    server = system.stopAfterTest(startServer(system.get(), overrides, registry));
-    uri = RelayTestSupport.uri(server);
+    relay.start(overrides);
   }
 
   void start() throws Exception {
@@ -69,11 +62,11 @@ class RelayServerTest {
   }
 
   RelayTestPeer peer(String publicKey) throws Exception {
-    return system.closeAfterTest(RelayTestPeer.authenticated(http, uri, publicKey, validToken()));
+    return relay.peer(publicKey);
   }
 
   RelayTestPeer unauthenticated(String publicKey) throws Exception {
-    return system.closeAfterTest(RelayTestPeer.connect(http, uri, publicKey));
+    return relay.unauthenticated(publicKey);
   }
 
   /** Sends {@code message} {@code times} times from {@code peer}. */
@@ -92,15 +85,15 @@ class RelayServerTest {
   }
 
   double handshakes(String result) {
-    return metric(registry, "meshplane_relay_handshakes", "result", result);
+    return metric(relay.registry(), "meshplane_relay_handshakes", "result", result);
   }
 
   double drops(String reason) {
-    return metric(registry, "meshplane_relay_dropped_messages", "reason", reason);
+    return metric(relay.registry(), "meshplane_relay_dropped_messages", "reason", reason);
   }
 
   double closes(String reason) {
-    return metric(registry, "meshplane_relay_connections_closed", "reason", reason);
+    return metric(relay.registry(), "meshplane_relay_connections_closed", "reason", reason);
   }
 
   // ------------------------------------------------------------ handshake
@@ -112,21 +105,21 @@ class RelayServerTest {
     peer.send(RelayMessageCodec.encode(new Auth(peer.id(), validToken())));
     // 01 07 and the instance URL, byte for byte (openzro relay/messages/message.go, MarshalAuthResponse).
     peer.expect(HEX.parseHex("010772656c733a2f2f72656c61792e6578616d706c652e636f6d3a343433"));
-    Await.until(WAIT, "peer registered", () -> server.connectedPeers() == 1);
+    Await.until(WAIT, "peer registered", () -> relay.server().connectedPeers() == 1);
     assertEquals(1, handshakes("ok"));
-    assertEquals(1, metric(registry, "relay_peers"));
-    assertEquals(1, metric(registry, "relay_peer_authentication_time_milliseconds"));
+    assertEquals(1, metric(relay.registry(), "relay_peers"));
+    assertEquals(1, metric(relay.registry(), "relay_peer_authentication_time_milliseconds"));
     assertFalse(peer.isClosed());
   }
 
   @Test
   void derivedInstanceAddressUsesHostAndBoundPort() throws Exception {
     start();
-    assertEquals("rel://127.0.0.1:" + server.boundPort(), server.instanceUrl());
+    assertEquals("rel://127.0.0.1:" + relay.server().boundPort(), relay.server().instanceUrl());
     RelayTestPeer peer = unauthenticated("peer-a");
     peer.send(RelayMessageCodec.encode(new Auth(peer.id(), validToken())));
     byte[] response = peer.receive();
-    assertEquals(server.instanceUrl(), new String(response, 2, response.length - 2, StandardCharsets.UTF_8));
+    assertEquals(relay.server().instanceUrl(), new String(response, 2, response.length - 2, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -140,14 +133,14 @@ class RelayServerTest {
     assertNull(peer.poll(Duration.ZERO), "nothing may be sent on a failed handshake");
     Await.until(WAIT, "rejection counted", () -> handshakes("token_bad_signature") == 1);
     assertEquals(1, closes("handshake_rejected"));
-    assertEquals(0, server.connectedPeers());
+    assertEquals(0, relay.server().connectedPeers());
   }
 
   @Test
   void expiredTokenIsClosedAndCounted() throws Exception {
     start();
     RelayTestPeer peer = unauthenticated("peer-a");
-    peer.send(RelayMessageCodec.encode(new Auth(peer.id(), tokens.generate(Instant.now().getEpochSecond() - 5))));
+    peer.send(RelayMessageCodec.encode(new Auth(peer.id(), TOKENS.generate(Instant.now().getEpochSecond() - 5))));
     peer.awaitClosed();
     Await.until(WAIT, "expiry counted", () -> handshakes("token_expired") == 1);
     assertEquals(0, handshakes("ok"));
@@ -178,7 +171,7 @@ class RelayServerTest {
 
     // The listener is unaffected: a well-behaved peer still gets in.
     peer("peer-e");
-    assertEquals(1, server.connectedPeers());
+    assertEquals(1, relay.server().connectedPeers());
   }
 
   @Test
@@ -213,8 +206,8 @@ class RelayServerTest {
     start(Map.of("max-connections", 2));
     peer("peer-a");
     peer("peer-b");
-    ExecutionException refused = assertThrows(ExecutionException.class, () -> http.newWebSocketBuilder()
-        .buildAsync(uri, new java.net.http.WebSocket.Listener() { }).get(5, TimeUnit.SECONDS));
+    ExecutionException refused = assertThrows(ExecutionException.class, () -> HTTP.newWebSocketBuilder()
+        .buildAsync(relay.uri(), new java.net.http.WebSocket.Listener() { }).get(5, TimeUnit.SECONDS));
     assertInstanceOf(WebSocketHandshakeException.class, refused.getCause());
     assertEquals(503, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
     assertEquals(1, handshakes("connection_limit"));
@@ -232,9 +225,9 @@ class RelayServerTest {
     a.send(HEX.parseHex("01037368612d02f95dcab675d8f7fdd23cdfdc05e684fc20dd4708fa3b491df6e9065ba9be4a70696e67"));
     b.expect(HEX.parseHex("01037368612dbdb94c73d53c44023a715a2970a10c4d54fa9550b70fd9d34cc4b0a2de5ddcbe70696e67"));
     // Counted when queued, which may be a moment after the bytes were already on their way.
-    Await.until(WAIT, "forwarding counted", () -> metric(registry, "meshplane_relay_messages_forwarded") == 1);
-    assertEquals(42, metric(registry, "relay_transfer_received_bytes"));
-    assertEquals(42, metric(registry, "relay_transfer_sent_bytes"));
+    Await.until(WAIT, "forwarding counted", () -> metric(relay.registry(), "meshplane_relay_messages_forwarded") == 1);
+    assertEquals(42, metric(relay.registry(), "relay_transfer_received_bytes"));
+    assertEquals(42, metric(relay.registry(), "relay_transfer_sent_bytes"));
 
     // The other direction, an empty payload, and a peer addressing itself (Go does not refuse it).
     b.send(transport(a.id(), ""));
@@ -316,7 +309,7 @@ class RelayServerTest {
     a.send(HEX.parseHex("010a"));
     a.awaitClosed();
     Await.until(WAIT, "protocol error counted", () -> closes("protocol_error") == 1);
-    Await.until(WAIT, "peer removed", () -> server.connectedPeers() == 0);
+    Await.until(WAIT, "peer removed", () -> relay.server().connectedPeers() == 0);
   }
 
   @Test
@@ -347,7 +340,7 @@ class RelayServerTest {
     b.awaitClosed();
     a.expect(RelayMessageCodec.encode(new PeersWentOffline(List.of(bId))));
     assertEquals(1, closes("client_close"));
-    Await.until(WAIT, "peer-b gone", () -> server.connectedPeers() == 1);
+    Await.until(WAIT, "peer-b gone", () -> relay.server().connectedPeers() == 1);
   }
 
   @Test
@@ -398,10 +391,10 @@ class RelayServerTest {
 
     RelayTestPeer second = peer("peer-b");
     first.awaitClosed();
-    Await.until(WAIT, "reconnection counted", () -> metric(registry, "relay_peer_reconnections") == 1);
+    Await.until(WAIT, "reconnection counted", () -> metric(relay.registry(), "relay_peer_reconnections") == 1);
     assertEquals(1, closes("replaced"));
-    assertEquals(2, server.connectedPeers());
-    assertEquals(2, metric(registry, "relay_peers"));
+    assertEquals(2, relay.server().connectedPeers());
+    assertEquals(2, metric(relay.registry(), "relay_peers"));
 
     watcher.send(transport(second.id(), "to the new one"));
     second.expect(transport(watcher.id(), "to the new one"));
@@ -462,7 +455,7 @@ class RelayServerTest {
     // The answering peer outlives several windows.
     assertNull(answering.poll(Duration.ofMillis(1200)));
     assertFalse(answering.isClosed());
-    assertEquals(1, server.connectedPeers());
+    assertEquals(1, relay.server().connectedPeers());
   }
 
   // ------------------------------------------------------------ shutdown
@@ -472,14 +465,14 @@ class RelayServerTest {
     start();
     RelayTestPeer a = peer("peer-a");
     RelayTestPeer b = peer("peer-b");
-    stop(server);
-    system.closedByTest(server);
+    stop(relay.server());
+    system.closedByTest(relay.server());
     a.expect(HEX.parseHex("0104"));
     b.expect(HEX.parseHex("0104"));
     a.awaitClosed();
-    assertEquals(0, server.connectedPeers());
+    assertEquals(0, relay.server().connectedPeers());
     // Metrics are unregistered, so a new server can use the same registry.
-    system.stopAfterTest(startServer(system.get(), Map.of(), registry));
+    system.stopAfterTest(startServer(system.get(), Map.of(), relay.registry()));
   }
 
   @Test
