@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.relay.fabric.FabricSettings;
+import dev.meshplane.relay.fabric.FabricTestSettings;
 import dev.meshplane.relay.fabric.RelayFabric;
 import dev.meshplane.relay.testkit.RelayTestPeer;
 import dev.meshplane.testkit.Await;
@@ -32,7 +32,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -295,13 +294,8 @@ class ForeignPodRelayIntegrationTest {
     registry = new PrometheusRegistry();
     server = system.stopAfterTest(startServer(system.get(), Map.of(), registry));
     uri = RelayTestSupport.uri(server);
-    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
-        "meshplane.relay.fabric.host", "127.0.0.1",
-        "meshplane.relay.fabric.port", 0,
-        "meshplane.relay.fabric.secret", FABRIC_SECRET,
-        "meshplane.relay.fabric.lookup-timeout", lookupTimeout)));
-    fabric = system.stopAfterTest(RelayFabric.start(system.get(), settings, "127.0.0.1", server.localPeers(), registry,
-        Clock.systemUTC()).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    FabricSettings settings = FabricTestSettings.loopback(FABRIC_SECRET, Map.of("lookup-timeout", lookupTimeout));
+    fabric = system.startFabric(settings, "127.0.0.1", server.localPeers(), registry, Clock.systemUTC());
     server.useRemotePeers(fabric);
   }
 

@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.relay.fabric.FabricSettings;
+import dev.meshplane.relay.fabric.FabricTestSettings;
 import dev.meshplane.relay.fabric.FabricStats;
 import dev.meshplane.relay.fabric.RelayFabric;
 import dev.meshplane.relay.testkit.RelayTestPeer;
@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -312,12 +311,7 @@ class RelayFabricIntegrationTest {
 
   static RelayFabric startFabric(RelayServer server, PrometheusRegistry registry, Map<String, Object> overrides)
       throws Exception {
-    Map<String, Object> config = new HashMap<>();
-    config.put("meshplane.relay.fabric.host", "127.0.0.1");
-    config.put("meshplane.relay.fabric.port", 0);
-    config.put("meshplane.relay.fabric.secret", FABRIC_SECRET);
-    overrides.forEach((key, value) -> config.put("meshplane.relay.fabric." + key, value));
-    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(config));
+    FabricSettings settings = FabricTestSettings.loopback(FABRIC_SECRET, overrides);
     return RelayFabric.start(system, settings, "127.0.0.1", server.localPeers(), registry, Clock.systemUTC())
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
   }

@@ -1,6 +1,9 @@
 package dev.meshplane.relay;
 
+import dev.meshplane.relay.fabric.FabricSettings;
 import dev.meshplane.relay.fabric.RelayFabric;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +51,11 @@ public final class TestActorSystem implements BeforeAllCallback, AfterEachCallba
     return closeable;
   }
 
-  /** Stops {@code fabric} when the running test ends. */
-  public RelayFabric stopAfterTest(RelayFabric fabric) {
+  /** A running fabric node announcing {@code announceHost}, stopped when the running test ends. */
+  public RelayFabric startFabric(FabricSettings settings, String announceHost, LocalPeers peers,
+      PrometheusRegistry registry, Clock clock) throws Exception {
+    RelayFabric fabric = RelayFabric.start(system, settings, announceHost, peers, registry, clock).toCompletableFuture()
+        .get(RelayTestSupport.LIFECYCLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     started.push(new Started(fabric, () -> fabric.stop().toCompletableFuture()
         .get(RelayTestSupport.LIFECYCLE_WAIT.toMillis(), TimeUnit.MILLISECONDS)));
     return fabric;

@@ -9,10 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.typesafe.config.ConfigFactory;
-import dev.meshplane.protocol.relay.PeerId;
-import dev.meshplane.protocol.relay.RelayProtocolLimits;
-import dev.meshplane.relay.LocalPeers;
 import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -29,10 +25,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -176,29 +170,8 @@ class FabricDialerTest {
   }
 
   private void startFabric(String secret, Clock clock) throws Exception {
-    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
-        "meshplane.relay.fabric.host", "127.0.0.1",
-        "meshplane.relay.fabric.port", 0,
-        "meshplane.relay.fabric.secret", secret)));
-    LocalPeers none = new LocalPeers() {
-      @Override
-      public boolean has(PeerId peer) {
-        return false;
-      }
-
-      @Override
-      public boolean deliver(PeerId destination, ByteString transportMessage) {
-        return false;
-      }
-
-      @Override
-      public int maxMessageSize() {
-        return RelayProtocolLimits.MAX_MESSAGE_SIZE;
-      }
-    };
-    fabric = RelayFabric.start(system.get(), settings, "127.0.0.1", none, new PrometheusRegistry(), clock)
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    system.stopAfterTest(fabric);
+    fabric = system.startFabric(FabricTestSettings.loopback(secret, Map.of()), "127.0.0.1", new FakeLocalPeers(),
+        new PrometheusRegistry(), clock);
   }
 
   private static ServerSocket pod() throws IOException {

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.typesafe.config.ConfigFactory;
-import dev.meshplane.protocol.relay.PeerId;
-import dev.meshplane.protocol.relay.RelayProtocolLimits;
-import dev.meshplane.relay.LocalPeers;
 import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -24,10 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -99,31 +93,10 @@ class FabricDnsDiscoveryTest {
   // ------------------------------------------------------------ helpers
 
   private void startFabric() throws Exception {
-    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
-        "meshplane.relay.fabric.host", "127.0.0.1",
-        "meshplane.relay.fabric.port", 0,
-        "meshplane.relay.fabric.secret", "s3cret")));
-    LocalPeers none = new LocalPeers() {
-      @Override
-      public boolean has(PeerId peer) {
-        return false;
-      }
-
-      @Override
-      public boolean deliver(PeerId destination, ByteString transportMessage) {
-        return false;
-      }
-
-      @Override
-      public int maxMessageSize() {
-        return RelayProtocolLimits.MAX_MESSAGE_SIZE;
-      }
-    };
     // Announced as SELF_IP: the fabric's own announce address (SELF_IP:boundPort) differs from
     // SELF_IP:port, so only the discovery's IP filter keeps SELF_IP:port out.
-    fabric = RelayFabric.start(system.get(), settings, SELF_IP, none, new PrometheusRegistry(), Clock.systemUTC())
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    system.stopAfterTest(fabric);
+    fabric = system.startFabric(FabricTestSettings.loopback("s3cret", Map.of()), SELF_IP, new FakeLocalPeers(),
+        new PrometheusRegistry(), Clock.systemUTC());
   }
 
   private void discovery(String name, int port, FabricDnsDiscovery.Resolver resolver) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.fabric.FabricFrameCodec;
 import dev.meshplane.protocol.fabric.FabricMessage;
 import dev.meshplane.protocol.fabric.IHave;
@@ -179,14 +178,9 @@ class FabricFramingTest {
   }
 
   private void start() throws Exception {
-    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
-        "meshplane.relay.fabric.host", "127.0.0.1",
-        "meshplane.relay.fabric.port", 0,
-        "meshplane.relay.fabric.secret", new String(SECRET, StandardCharsets.US_ASCII))));
     Clock clock = Clock.fixed(Instant.ofEpochSecond(TIMESTAMP), ZoneOffset.UTC);
-    fabric = RelayFabric.start(system.get(), settings, "127.0.0.1", peers, new PrometheusRegistry(), clock)
-        .toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    system.stopAfterTest(fabric);
+    fabric = system.startFabric(FabricTestSettings.loopback(new String(SECRET, StandardCharsets.US_ASCII), Map.of()),
+        "127.0.0.1", peers, new PrometheusRegistry(), clock);
   }
 
   private Socket connect() throws Exception {

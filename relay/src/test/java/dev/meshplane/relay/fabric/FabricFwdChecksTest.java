@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
@@ -88,14 +87,8 @@ class FabricFwdChecksTest {
 
   private void start() throws Exception {
     registry = new PrometheusRegistry();
-    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
-        "meshplane.relay.fabric.host", "127.0.0.1",
-        "meshplane.relay.fabric.port", 0,
-        "meshplane.relay.fabric.secret", new String(SECRET, StandardCharsets.US_ASCII))));
-    node = RelayFabric.start(system.get(), settings, "127.0.0.1", peers, registry,
-            new ManualClock(Instant.ofEpochSecond(TIMESTAMP)))
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    system.stopAfterTest(node);
+    node = system.startFabric(FabricTestSettings.loopback(new String(SECRET, StandardCharsets.US_ASCII), Map.of()),
+        "127.0.0.1", peers, registry, new ManualClock(Instant.ofEpochSecond(TIMESTAMP)));
   }
 
   /** An openzro-style pod: signed HELLO, then straight to business, never PING. */

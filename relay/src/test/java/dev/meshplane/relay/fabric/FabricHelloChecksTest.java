@@ -10,7 +10,6 @@ import static dev.meshplane.relay.fabric.RawFabric.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -113,13 +111,8 @@ class FabricHelloChecksTest {
 
   private void start(byte[] secret) throws Exception {
     registry = new PrometheusRegistry();
-    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
-        "meshplane.relay.fabric.host", "127.0.0.1",
-        "meshplane.relay.fabric.port", 0,
-        "meshplane.relay.fabric.secret", new String(secret, StandardCharsets.UTF_8))));
-    node = RelayFabric.start(system.get(), settings, "127.0.0.1", new FakeLocalPeers(), registry, clock)
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    system.stopAfterTest(node);
+    node = system.startFabric(FabricTestSettings.loopback(new String(secret, StandardCharsets.UTF_8), Map.of()),
+        "127.0.0.1", new FakeLocalPeers(), registry, clock);
   }
 
   private Socket connect() throws IOException {

@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
@@ -261,14 +260,9 @@ class FabricListenerTest {
 
   private void start(byte[] secret) throws Exception {
     registry = new PrometheusRegistry();
-    FabricSettings settings = FabricSettings.fromConfig(ConfigFactory.parseMap(Map.of(
-        "meshplane.relay.fabric.host", "127.0.0.1",
-        "meshplane.relay.fabric.port", 0,
-        "meshplane.relay.fabric.secret", new String(secret, StandardCharsets.UTF_8),
-        "meshplane.relay.fabric.hello-timeout", HELLO_TIMEOUT.toMillis() + "ms")));
-    listener = RelayFabric.start(system.get(), settings, "127.0.0.1", peers, registry, clock)
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    system.stopAfterTest(listener);
+    FabricSettings settings = FabricTestSettings.loopback(new String(secret, StandardCharsets.UTF_8),
+        Map.of("hello-timeout", HELLO_TIMEOUT.toMillis() + "ms"));
+    listener = system.startFabric(settings, "127.0.0.1", peers, registry, clock);
   }
 
   private Socket connect() throws IOException {

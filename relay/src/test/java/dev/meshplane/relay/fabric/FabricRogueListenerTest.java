@@ -18,7 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
@@ -29,7 +28,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -155,15 +153,9 @@ class FabricRogueListenerTest {
   }
 
   private Node start(Map<String, Object> overrides, FakeLocalPeers peers) throws Exception {
-    Map<String, Object> config = new HashMap<>(Map.of(
-        "meshplane.relay.fabric.host", "127.0.0.1",
-        "meshplane.relay.fabric.port", 0,
-        "meshplane.relay.fabric.secret", SECRET));
-    overrides.forEach((key, value) -> config.put("meshplane.relay.fabric." + key, value));
     PrometheusRegistry registry = new PrometheusRegistry();
-    RelayFabric fabric = RelayFabric.start(system.get(), FabricSettings.fromConfig(ConfigFactory.parseMap(config)),
-        "127.0.0.1", peers, registry, Clock.systemUTC()).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    system.stopAfterTest(fabric);
+    RelayFabric fabric = system.startFabric(FabricTestSettings.loopback(SECRET, overrides), "127.0.0.1", peers,
+        registry, Clock.systemUTC());
     return new Node(fabric, registry, peers);
   }
 

@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.typesafe.config.ConfigFactory;
 import dev.meshplane.protocol.relay.PeerId;
 import dev.meshplane.relay.TestActorSystem;
 import dev.meshplane.testkit.Await;
@@ -203,16 +202,10 @@ class FabricStreamProofTest {
 
   private void start(Map<String, Object> overrides) throws Exception {
     registry = new PrometheusRegistry();
-    Map<String, Object> config = new HashMap<>(Map.of(
-        "meshplane.relay.fabric.host", "127.0.0.1",
-        "meshplane.relay.fabric.port", 0,
-        "meshplane.relay.fabric.secret", new String(SECRET, StandardCharsets.US_ASCII),
-        "meshplane.relay.fabric.hello-timeout", HANDSHAKE.toMillis() + "ms"));
-    overrides.forEach((key, value) -> config.put("meshplane.relay.fabric." + key, value));
-    node = RelayFabric.start(system.get(), FabricSettings.fromConfig(ConfigFactory.parseMap(config)), "127.0.0.1",
-            peers, registry, new ManualClock(Instant.ofEpochSecond(TIMESTAMP)))
-        .toCompletableFuture().get(5, TimeUnit.SECONDS);
-    system.stopAfterTest(node);
+    Map<String, Object> config = new HashMap<>(Map.of("hello-timeout", HANDSHAKE.toMillis() + "ms"));
+    config.putAll(overrides);
+    node = system.startFabric(FabricTestSettings.loopback(new String(SECRET, StandardCharsets.US_ASCII), config),
+        "127.0.0.1", peers, registry, new ManualClock(Instant.ofEpochSecond(TIMESTAMP)));
   }
 
   private Socket connect() throws IOException {
