@@ -19,6 +19,7 @@ import org.apache.pekko.grpc.GrpcProtocol;
 import org.apache.pekko.grpc.GrpcServiceException;
 import org.apache.pekko.grpc.javadsl.GrpcExceptionHandler;
 import org.apache.pekko.grpc.javadsl.GrpcMarshalling;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -26,6 +27,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /**
  * The HTTP/2 edge of {@code signalexchange.SignalExchange}.
@@ -38,6 +41,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 public final class SignalGrpcHandler implements Function<HttpRequest, CompletionStage<HttpResponse>> {
 
   private static final String GRPC_ACCEPT_ENCODING = "grpc-accept-encoding";
+  private static final String GRPC_WEB_TEXT = "application/grpc-web-text";
 
   /**
    * Added to attach-timeout for the two waits that must outlast it: the response's subscription
@@ -51,6 +55,7 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
   private final AcknowledgedDelivery deliveries;
   private final SignalSettings settings;
   private final SignalMetrics metrics;
+  private final SignalByteBudget budget;
   private final Materializer materializer;
   private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -60,6 +65,7 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
     this.connections = actors.connections();
     this.settings = actors.settings();
     this.metrics = actors.metrics();
+    this.budget = actors.budget();
     this.deliveries = new AcknowledgedDelivery(
         system, sessions, settings.sendAttemptTimeout(), settings.sendRetryBudget());
     this.materializer = Materializer.matFromSystem(system);
@@ -96,7 +102,11 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
 
   private CompletionStage<HttpResponse> send(
       HttpRequest request, GrpcProtocol.GrpcProtocolReader reader, GrpcProtocol.GrpcProtocolWriter writer) {
-    return GrpcMarshalling.unmarshal(request.entity(), SignalCodecs.INBOUND, materializer, reader)
+    // Send takes the first message of the body and cancels the rest, so one frame within the limit
+    // is all it ever holds; no separate entity size limit is needed (or wanted: see GrpcFrameLimit).
+    CompletableFuture<Void> refused = new CompletableFuture<>();
+    CompletionStage<HttpResponse> answer =
+        GrpcMarshalling.unmarshal(limited(request.entity(), refused), SignalCodecs.INBOUND, materializer, reader)
         .thenCompose(
             message -> {
               if (message.remoteKey().equals(SignalHeaders.HEALTH_PROBE_REMOTE_KEY)) {
@@ -113,18 +123,25 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
                       : error(Status.UNAVAILABLE.withDescription(
                           "the destination's session did not answer; retry"), writer));
             })
-        .exceptionally(e -> error(e, writer));
+        // Once refused, the decoder ends without a message; that is answered below, not an error.
+        .exceptionally(e -> refused.isDone() ? error(tooLargeStatus(), writer) : error(e, writer));
+    // A refused message is answered at once; the body is read to its end and discarded meanwhile.
+    return refused.thenApply(tooLarge -> tooLarge(writer)).applyToEither(answer, Function.identity());
   }
 
   private CompletionStage<HttpResponse> connectStream(
       HttpRequest request, GrpcProtocol.GrpcProtocolReader reader, GrpcProtocol.GrpcProtocolWriter writer) {
     String peerKey = request.getHeader(SignalHeaders.PEER_ID).map(HttpHeader::value).orElse("").trim();
-    if (peerKey.isEmpty() || peerKey.length() > SignalHeaders.MAX_PEER_KEY_LENGTH) {
+    if (peerKey.isEmpty()) {
       metrics.registrationFailed("missing_id");
-      String why = peerKey.isEmpty()
-          ? "missing connection header: " + SignalHeaders.PEER_ID
-          : SignalHeaders.PEER_ID + " is longer than " + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters";
-      return CompletableFuture.completedFuture(error(Status.FAILED_PRECONDITION.withDescription(why), writer));
+      return CompletableFuture.completedFuture(error(Status.FAILED_PRECONDITION.withDescription(
+          "missing connection header: " + SignalHeaders.PEER_ID), writer));
+    }
+    if (peerKey.length() > SignalHeaders.MAX_PEER_KEY_LENGTH) {
+      // Not a client that lost its way: WireGuard keys are 44 characters. Counted, not logged.
+      metrics.registrationFailed("invalid_id");
+      return CompletableFuture.completedFuture(error(Status.INVALID_ARGUMENT.withDescription(
+          SignalHeaders.PEER_ID + " is longer than " + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters"), writer));
     }
     if (draining.get()) {
       return CompletableFuture.completedFuture(
@@ -132,13 +149,20 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
     }
 
     Duration wait = settings.attachTimeout().plus(BEYOND_ATTACH_TIMEOUT);
-    ResponseStream stream = ResponseStream.open(settings.connectionQueueSize(), wait, materializer);
+    ResponseStream stream = ResponseStream.open(new ResponseStream.Limits(
+        settings.connectionQueueSize(), settings.connectionQueueMaxBytes(), budget), wait, materializer);
 
     CompletionStage<SignalConnection.Registration> registration = AskPattern.ask(
         connections, replyTo -> new SignalConnections.Open(peerKey, stream, replyTo), wait, system.scheduler());
 
     // openzro never reads the client's side of the stream; meshplane routes what it writes.
-    GrpcMarshalling.unmarshalStream(request.entity(), SignalCodecs.INBOUND, materializer, reader)
+    // A message over the size limit ends the call with RESOURCE_EXHAUSTED, after what was queued.
+    CompletableFuture<Void> refused = new CompletableFuture<>();
+    refused.thenRun(() -> {
+      metrics.dropped(DropReason.TOO_LARGE);
+      stream.fail(tooLargeStatus());
+    });
+    GrpcMarshalling.unmarshalStream(limited(request.entity(), refused), SignalCodecs.INBOUND, materializer, reader)
         .thenAccept(in -> in.runWith(Sink.foreach(this::routeOrCount), materializer));
 
     return registration
@@ -167,6 +191,28 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
     }
     // Through the region with an envelope: an EntityRef per message would URL-encode the key each time.
     sessions.tell(new ShardingEnvelope<>(message.remoteKey(), new PeerSession.Deliver(message.raw())));
+  }
+
+  /**
+   * The request body with each message checked against max-message-size as its length prefix
+   * arrives. grpc-web-text bodies are base64 and carry no readable prefix; their size is bounded
+   * only by the entity limit (Go clients speak native gRPC).
+   */
+  private Source<ByteString, Object> limited(HttpEntity entity, CompletableFuture<Void> refused) {
+    Source<ByteString, Object> bytes = entity.getDataBytes();
+    if (entity.getContentType().mediaType().toString().startsWith(GRPC_WEB_TEXT)) {
+      return bytes;
+    }
+    return bytes.via(GrpcFrameLimit.flow(settings.maxMessageSize(), refused));
+  }
+
+  private HttpResponse tooLarge(GrpcProtocol.GrpcProtocolWriter writer) {
+    metrics.dropped(DropReason.TOO_LARGE);
+    return error(tooLargeStatus(), writer);
+  }
+
+  private Status tooLargeStatus() {
+    return GrpcFrameLimit.tooLarge(settings.maxMessageSize());
   }
 
   private static boolean validKey(String key) {

@@ -32,6 +32,7 @@ class PeerSessionTest {
   private static final ManualTime manualTime = ManualTime.get(testKit.system());
   private static final Duration MAX_AGE = Duration.ofSeconds(30);
   private static final Duration IDLE = Duration.ofMinutes(2);
+  private static final long NODE_BYTES = 1L << 30;
 
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
   private SignalMetrics metrics;
@@ -66,8 +67,8 @@ class PeerSessionTest {
   }
 
   private ActorRef<PeerSession.Command> session(int bufferMax) {
-    return testKit.spawn(PeerSession.create("peer-b", settings(bufferMax), metrics, shard.ref(), clock::get,
-        successor.ref()::tell));
+    return testKit.spawn(PeerSession.create("peer-b", settings(bufferMax), metrics,
+        new SignalByteBudget(NODE_BYTES, metrics), shard.ref(), clock::get, successor.ref()::tell));
   }
 
   /** A stand-in connection actor that forwards what it gets to a probe and can be stopped. */

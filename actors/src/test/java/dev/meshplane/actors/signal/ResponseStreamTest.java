@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.testkit.Await;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -29,6 +30,11 @@ class ResponseStreamTest {
     testKit.shutdownTestKit();
   }
 
+  private static ResponseStream.Limits limits(int messages) {
+    return new ResponseStream.Limits(messages, Long.MAX_VALUE, new SignalByteBudget(Long.MAX_VALUE,
+        new SignalMetrics(new PrometheusRegistry())));
+  }
+
   private static TestProbe<String> watchTermination(ResponseStream stream) {
     TestProbe<String> probe = testKit.createTestProbe();
     stream.terminated().whenComplete((done, failure) -> probe.ref().tell("terminated"));
@@ -37,7 +43,7 @@ class ResponseStreamTest {
 
   @Test
   void anUnsubscribedResponseWaitsAsLongAsItWasToldNotPekkosDefault() {
-    ResponseStream stream = ResponseStream.open(4, Duration.ofHours(1), materializer);
+    ResponseStream stream = ResponseStream.open(limits(4), Duration.ofHours(1), materializer);
     TestProbe<String> terminated = watchTermination(stream);
     terminated.expectNoMessage(Await.QUIET);
     assertEquals(QueueOfferResult.enqueued(), stream.offer("still open".getBytes(StandardCharsets.UTF_8)));
@@ -45,7 +51,7 @@ class ResponseStreamTest {
 
   @Test
   void anUnsubscribedResponseIsCancelledOnceItsTimeoutPassed() {
-    ResponseStream stream = ResponseStream.open(4, Duration.ofMillis(100), materializer);
+    ResponseStream stream = ResponseStream.open(limits(4), Duration.ofMillis(100), materializer);
     watchTermination(stream).expectMessage(WAIT, "terminated");
   }
 }
