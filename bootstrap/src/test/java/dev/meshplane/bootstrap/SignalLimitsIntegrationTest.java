@@ -37,6 +37,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,9 +157,14 @@ class SignalLimitsIntegrationTest {
           lazy.channel().newCall(SignalExchangeMethods.CONNECT_STREAM, CallOptions.DEFAULT);
       Metadata headers = new Metadata();
       headers.put(SignalTestClient.PEER_ID, silent);
-      long activeBefore = metrics.activePeers();
-      call.start(new ClientCall.Listener<>() {}, headers); // and never call.request(n)
-      Await.until(WAIT, "the silent stream attached", () -> metrics.activePeers() > activeBefore);
+      CompletableFuture<Metadata> registered = new CompletableFuture<>();
+      call.start(new ClientCall.Listener<>() {
+        @Override
+        public void onHeaders(Metadata responseHeaders) {
+          registered.complete(responseHeaders);
+        }
+      }, headers); // and never call.request(n)
+      assertEquals("1", registered.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).get(SignalTestClient.PEER_REGISTERED));
 
       long dropsBefore = metrics.droppedCount(DropReason.SLOW_CONSUMER);
       long forwardedBefore = metrics.forwardedCount();

@@ -25,10 +25,13 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.scaladsl.model.http2.PeerClosedStreamException;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP/2 edge of {@code signalexchange.SignalExchange}.
@@ -39,6 +42,8 @@ import org.apache.pekko.util.ByteString;
  * at once and cannot add response headers.
  */
 public final class SignalGrpcHandler implements Function<HttpRequest, CompletionStage<HttpResponse>> {
+
+  private static final Logger log = LoggerFactory.getLogger(SignalGrpcHandler.class);
 
   private static final String GRPC_ACCEPT_ENCODING = "grpc-accept-encoding";
   private static final String GRPC_WEB_TEXT = "application/grpc-web-text";
@@ -138,8 +143,10 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
           "missing connection header: " + SignalHeaders.PEER_ID), writer));
     }
     if (peerKey.length() > SignalHeaders.MAX_PEER_KEY_LENGTH) {
-      // Not a client that lost its way: WireGuard keys are 44 characters. Counted, not logged.
+      // No client sends this (WireGuard keys have 44 characters): counted, and logged only at DEBUG
+      // so a flood of them cannot flood the log.
       metrics.registrationFailed("invalid_id");
+      log.debug("Refused ConnectStream with a {}-character {}", peerKey.length(), SignalHeaders.PEER_ID);
       return CompletableFuture.completedFuture(error(Status.INVALID_ARGUMENT.withDescription(
           SignalHeaders.PEER_ID + " is longer than " + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters"), writer));
     }
@@ -231,6 +238,11 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
   private HttpResponse error(Throwable failure, GrpcProtocol.GrpcProtocolWriter writer) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
+    if (cause instanceof PeerClosedStreamException) {
+      // The client reset its call; nobody reads the answer. Pekko gRPC would log a WARN for each,
+      // one per stream a rapid-reset client opens and cancels.
+      return error(Status.CANCELLED.withDescription(cause.getMessage()), writer);
+    }
     return GrpcExceptionHandler.standard(cause, writer, system);
   }
 }
