@@ -54,4 +54,18 @@ class ResponseStreamTest {
     ResponseStream stream = ResponseStream.open(limits(4), Duration.ofMillis(100), materializer);
     watchTermination(stream).expectMessage(WAIT, "terminated");
   }
+
+  @Test
+  void aStreamThatEndsGivesItsQueuedBytesBackToTheNode() {
+    SignalMetrics metrics = new SignalMetrics(new PrometheusRegistry());
+    ResponseStream stream = ResponseStream.open(
+        new ResponseStream.Limits(100, 100_000, new SignalByteBudget(100_000, metrics)), Duration.ofMillis(100),
+        materializer);
+    for (int i = 0; i < 50; i++) {
+      assertEquals(QueueOfferResult.enqueued(), stream.offer(new byte[1000]));
+    }
+    assertEquals(QueueOfferResult.dropped(), stream.offer(new byte[99_500]), "beyond the stream's bytes");
+    watchTermination(stream).expectMessage(WAIT, "terminated");
+    Await.until(WAIT, "no bytes held", () -> metrics.bufferedBytes() == 0);
+  }
 }
