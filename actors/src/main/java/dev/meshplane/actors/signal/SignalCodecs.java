@@ -10,7 +10,8 @@ import org.apache.pekko.util.ByteString;
 /**
  * gRPC payload codecs of the signal edge. Messages are parsed once on the way in, only to learn
  * the routing key, and kept as their original bytes: the server must relay them byte-identical
- * (openzro signal/server/signal.go forwards the body untouched; clients decrypt it), and not re-encoding also saves work on the hot path.
+ * (openzro signal/server/signal.go forwards the body untouched; clients decrypt it), and not
+ * re-encoding also saves work on the hot path.
  */
 final class SignalCodecs {
 

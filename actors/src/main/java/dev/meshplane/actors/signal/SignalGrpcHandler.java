@@ -107,8 +107,8 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
 
   private CompletionStage<HttpResponse> send(
       HttpRequest request, GrpcProtocol.GrpcProtocolReader reader, GrpcProtocol.GrpcProtocolWriter writer) {
-    // Send takes the first message of the body and cancels the rest, so one frame within the limit
-    // is all it ever holds; no separate entity size limit is needed (or wanted: see GrpcFrameLimit).
+    // Every frame's prefix is checked, so the decoder never collects more than max-message-size.
+    // No entity size limit on top: it would fail the body, and that resets the stream (GrpcFrameLimit).
     CompletableFuture<Void> refused = new CompletableFuture<>();
     CompletionStage<HttpResponse> answer =
         GrpcMarshalling.unmarshal(limited(request.entity(), refused), SignalCodecs.INBOUND, materializer, reader)
@@ -131,7 +131,7 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
         // Once refused, the decoder ends without a message; that is answered below, not an error.
         .exceptionally(e -> refused.isDone() ? error(tooLargeStatus(), writer) : error(e, writer));
     // A refused message is answered at once; the body is read to its end and discarded meanwhile.
-    return refused.thenApply(tooLarge -> tooLarge(writer)).applyToEither(answer, Function.identity());
+    return refused.thenApply(prefix -> tooLarge(writer)).applyToEither(answer, Function.identity());
   }
 
   private CompletionStage<HttpResponse> connectStream(
@@ -147,8 +147,8 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
       // so a flood of them cannot flood the log.
       metrics.registrationFailed("invalid_id");
       log.debug("Refused ConnectStream with a {}-character {}", peerKey.length(), SignalHeaders.PEER_ID);
-      return CompletableFuture.completedFuture(error(Status.INVALID_ARGUMENT.withDescription(
-          SignalHeaders.PEER_ID + " is longer than " + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters"), writer));
+      return CompletableFuture.completedFuture(error(Status.INVALID_ARGUMENT.withDescription(SignalHeaders.PEER_ID
+          + " is longer than " + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters"), writer));
     }
     if (draining.get()) {
       return CompletableFuture.completedFuture(

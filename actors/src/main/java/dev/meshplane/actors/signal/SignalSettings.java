@@ -41,7 +41,7 @@ public record SignalSettings(
   /** The largest byte budget: 1 TiB, far beyond any heap, only to keep arithmetic in range. */
   private static final long MAX_BYTES = 1L << 40;
 
-  /** A gRPC length prefix is 4 bytes; 1 GiB is already far beyond what a heap should hold for one message. */
+  /** A gRPC length prefix counts to 4 GiB; 1 GiB is already far more than a heap should hold for one message. */
   private static final long MAX_MESSAGE_SIZE = 1L << 30;
 
   /** Reads {@code meshplane.signal} from the whole configuration; the problems go to {@code root}. */
