@@ -209,10 +209,15 @@ class SignalLimitsIntegrationTest {
   }
 
   @Test
-  void overLongRemoteKeyOnSendIsInvalidArgument() {
-    StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+  void overLongKeysOnSendAreInvalidArgumentAndCounted() {
+    long before = metrics.droppedCount(DropReason.INVALID);
+    StatusRuntimeException longRemoteKey = assertThrows(StatusRuntimeException.class,
         () -> client.send(message(peer("a"), "k".repeat(1024), "hello")));
-    assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+    assertEquals(Status.Code.INVALID_ARGUMENT, longRemoteKey.getStatus().getCode());
+    StatusRuntimeException longKey = assertThrows(StatusRuntimeException.class,
+        () -> client.send(message("k".repeat(1024), peer("b"), "hello")));
+    assertEquals(Status.Code.INVALID_ARGUMENT, longKey.getStatus().getCode());
+    assertEquals(before + 2, metrics.droppedCount(DropReason.INVALID));
   }
 
   /** A connection that never sends the preface is closed after the idle timeout. */

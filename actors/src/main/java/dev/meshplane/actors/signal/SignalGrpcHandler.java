@@ -122,6 +122,11 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
                 return CompletableFuture.completedFuture(error(Status.INVALID_ARGUMENT.withDescription(
                     "remoteKey must be 1-" + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters"), writer));
               }
+              if (message.keyLength() > SignalHeaders.MAX_PEER_KEY_LENGTH) {
+                metrics.dropped(DropReason.INVALID);
+                return CompletableFuture.completedFuture(error(Status.INVALID_ARGUMENT.withDescription(
+                    "key is longer than " + SignalHeaders.MAX_PEER_KEY_LENGTH + " characters"), writer));
+              }
               return deliveries.deliver(message.remoteKey(), message.raw())
                   .thenApply(accepted -> accepted
                       ? reply(writer)
@@ -192,7 +197,7 @@ public final class SignalGrpcHandler implements Function<HttpRequest, Completion
    * openzro clients never write on the stream, and ordering matters more there than retries.
    */
   private void route(InboundMessage message) {
-    if (!validKey(message.remoteKey())) {
+    if (!validKey(message.remoteKey()) || message.keyLength() > SignalHeaders.MAX_PEER_KEY_LENGTH) {
       metrics.dropped(DropReason.INVALID);
       return;
     }
