@@ -1,18 +1,25 @@
 package dev.meshplane.bootstrap;
 
+import static dev.meshplane.bootstrap.Http2Frames.GOAWAY;
+import static dev.meshplane.bootstrap.Http2Frames.HEADERS;
+import static dev.meshplane.bootstrap.Http2Frames.PING;
+import static dev.meshplane.bootstrap.Http2Frames.hpackLiterals;
+import static dev.meshplane.bootstrap.Http2Frames.readFrame;
+import static dev.meshplane.bootstrap.Http2Frames.readUnchecked;
+import static dev.meshplane.bootstrap.Http2Frames.startConnection;
+import static dev.meshplane.bootstrap.Http2Frames.writeFrame;
 import static dev.meshplane.protocol.signal.testkit.SignalTestClient.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.meshplane.protocol.signal.testkit.PeerStream;
+import dev.meshplane.bootstrap.Http2Frames.Frame;
 import dev.meshplane.protocol.signal.testkit.SignalTestClient;
 import dev.meshplane.testkit.Await;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.DataInputStream;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,11 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalTransportIntegrationTest {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  /** HTTP/2 frame types (RFC 9113, section 6). */
-  private static final int HEADERS = 0x1;
-  private static final int SETTINGS = 0x4;
-  private static final int PING = 0x6;
-  private static final int GOAWAY = 0x7;
 
   @Test
   void servesSignalOverTlsFromPemFiles(@TempDir Path dir) throws Exception {
@@ -68,8 +70,7 @@ class SignalTransportIntegrationTest {
     try (Socket socket = new Socket("127.0.0.1", node.signalPort())) {
       socket.setSoTimeout((int) WAIT.toMillis());
       OutputStream out = socket.getOutputStream();
-      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      writeFrame(out, SETTINGS, 0, new byte[0]); // empty SETTINGS
+      startConnection(out);
       int pings = 50;
       for (int i = 0; i < pings; i++) {
         writeFrame(out, PING, 0, new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) i});
@@ -104,8 +105,7 @@ class SignalTransportIntegrationTest {
     try (Socket socket = new Socket("127.0.0.1", node.signalPort())) {
       socket.setSoTimeout((int) WAIT.toMillis());
       OutputStream out = socket.getOutputStream();
-      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      writeFrame(out, SETTINGS, 0, new byte[0]);
+      startConnection(out);
       // HEADERS (END_HEADERS) opening ConnectStream on stream 1; pings run only while streams are open.
       writeFrame(out, HEADERS, 0x4, 1, hpackLiterals(
           ":method", "POST", ":scheme", "http", ":path", "/signalexchange.SignalExchange/ConnectStream",
@@ -130,58 +130,6 @@ class SignalTransportIntegrationTest {
     } finally {
       node.shutdown();
     }
-  }
-
-  /** One HTTP/2 frame as read off the socket. */
-  private record Frame(int type, int flags, int stream, byte[] payload) {
-    boolean isPingAck() {
-      return type == PING && (flags & 0x1) != 0;
-    }
-  }
-
-  private static Frame readFrame(DataInputStream in) throws IOException {
-    int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-    int type = in.readUnsignedByte();
-    int flags = in.readUnsignedByte();
-    int stream = in.readInt();
-    return new Frame(type, flags, stream, in.readNBytes(length));
-  }
-
-  private static Frame readUnchecked(DataInputStream in) {
-    try {
-      return readFrame(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** HPACK "literal header field without indexing", no Huffman: enough for short ASCII headers. */
-  private static byte[] hpackLiterals(String... namesAndValues) {
-    java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      byte[] name = namesAndValues[i].getBytes(StandardCharsets.US_ASCII);
-      byte[] value = namesAndValues[i + 1].getBytes(StandardCharsets.US_ASCII);
-      block.write(0x00);
-      block.write(name.length);
-      block.writeBytes(name);
-      block.write(value.length);
-      block.writeBytes(value);
-    }
-    return block.toByteArray();
-  }
-
-  private static void writeFrame(OutputStream out, int type, int flags, byte[] payload) throws IOException {
-    writeFrame(out, type, flags, 0, payload);
-  }
-
-  private static void writeFrame(OutputStream out, int type, int flags, int stream, byte[] payload)
-      throws IOException {
-    out.write(new byte[] {
-      (byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-      (byte) type, (byte) flags,
-      (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream
-    });
-    out.write(payload);
   }
 
   private static void run(Path dir, String... command) throws Exception {

@@ -95,7 +95,13 @@ class StartupSettingsTest {
     bad.put("meshplane.signal.port", "70000");
     bad.put("meshplane.signal.buffer.max-messages", "-1");
     bad.put("meshplane.signal.buffer.max-age", "-1s");
+    bad.put("meshplane.signal.buffer.max-bytes", "1KiB");
     bad.put("meshplane.signal.connection-queue-size", "0");
+    bad.put("meshplane.signal.connection-queue-max-bytes", "0");
+    bad.put("meshplane.signal.max-message-size", "2GiB");
+    bad.put("meshplane.signal.max-buffered-bytes", "lots");
+    bad.put("meshplane.signal.idle-timeout", "30s");
+    bad.put("meshplane.signal.max-resets-per-second", "-1");
     bad.put("meshplane.signal.attach-timeout", "0s");
     bad.put("meshplane.signal.idle-passivation", "soon");
     bad.put("meshplane.signal.tls.cert-file", "\"/nonexistent/cert.pem\"\nmeshplane.signal.tls.key-file = \"" + pem + "\"");

@@ -27,7 +27,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  *
  * <p>State is soft: the attached connection and a short buffer. A newer attachment replaces the
  * older one (whose stream is completed, so a reconnecting client is not left with a zombie). With
- * no attachment, messages wait in a buffer bounded by count and age, then are dropped and counted.
+ * no attachment, messages wait in a buffer bounded by count, bytes and age, and by the node's
+ * {@link SignalByteBudget}; beyond those they are dropped and counted.
  */
 public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
 
@@ -115,12 +116,13 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
   public static ActorRef<ShardingEnvelope<Command>> initSharding(
           ActorSystem<?> system,
           SignalSettings settings,
-          SignalMetrics metrics) {
+          SignalMetrics metrics,
+          SignalByteBudget budget) {
     return ClusterSharding.get(system)
         .init(
             Entity.of(
                     TYPE_KEY,
-                    ctx -> create(ctx.getEntityId(), settings, metrics, ctx.getShard(), System::nanoTime,
+                    ctx -> create(ctx.getEntityId(), settings, metrics, budget, ctx.getShard(), System::nanoTime,
                         deliver -> ClusterSharding.get(system).entityRefFor(TYPE_KEY, ctx.getEntityId()).tell(deliver)))
                 .withStopMessage(Stop.INSTANCE)
                 // Sessions and their coordinator live only on nodes that serve signal; relay-only
@@ -132,24 +134,27 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       String peerKey,
       SignalSettings settings,
       SignalMetrics metrics,
+      SignalByteBudget budget,
       ActorRef<ClusterSharding.ShardCommand> shard,
       LongSupplier nanoClock,
       Consumer<Deliver> successor) {
     return Behaviors.setup(
         ctx -> Behaviors.withTimers(
-            timers -> new PeerSession(ctx, timers, peerKey, settings, metrics, shard, nanoClock, successor)));
+            timers -> new PeerSession(ctx, timers, peerKey, settings, metrics, budget, shard, nanoClock, successor)));
   }
 
   private final TimerScheduler<Command> timers;
   private final String peerKey;
   private final SignalSettings settings;
   private final SignalMetrics metrics;
+  private final SignalByteBudget budget;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final LongSupplier nanoClock;
   private final Consumer<Deliver> successor;
   private final Deque<Buffered> buffer = new ArrayDeque<>();
   private final RecentIds recentIds = new RecentIds(RECENT_IDS);
   private ActorRef<SignalConnection.Command> connection;
+  private long bufferedBytes;
 
   private PeerSession(
       ActorContext<Command> ctx,
@@ -157,10 +162,12 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       String peerKey,
       SignalSettings settings,
       SignalMetrics metrics,
+      SignalByteBudget budget,
       ActorRef<ClusterSharding.ShardCommand> shard,
       LongSupplier nanoClock,
       Consumer<Deliver> successor) {
     super(ctx);
+    this.budget = budget;
     this.successor = successor;
     this.timers = timers;
     this.peerKey = peerKey;
@@ -234,17 +241,26 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       connection.tell(new SignalConnection.Push(deliver.message()));
       return this;
     }
-    if (settings.bufferMaxMessages() == 0) {
+    if (settings.bufferMaxMessages() == 0 || settings.bufferMaxBytes() == 0) {
       metrics.dropped(DropReason.NOT_CONNECTED);
       return this;
     }
-    if (buffer.size() >= settings.bufferMaxMessages()) {
-      // The oldest message is the least useful: ICE candidates go stale, offers get retried.
-      buffer.pollFirst();
-      metrics.unbuffered(1);
+    int size = deliver.message().length;
+    if (size > settings.bufferMaxBytes()) {
+      metrics.dropped(DropReason.BUFFER_FULL);
+      return this;
+    }
+    // The oldest message is the least useful: ICE candidates go stale, offers get retried.
+    while (buffer.size() >= settings.bufferMaxMessages() || bufferedBytes + size > settings.bufferMaxBytes()) {
+      removeOldest();
       metrics.dropped(DropReason.BUFFER_FULL);
     }
+    if (!budget.tryReserve(size)) {
+      metrics.dropped(DropReason.NODE_BUFFER_FULL);
+      return this;
+    }
     buffer.addLast(new Buffered(deliver.message(), nanoClock.getAsLong() + settings.bufferMaxAge().toNanos()));
+    bufferedBytes += size;
     metrics.buffered();
     scheduleExpiry();
     timers.cancel(IdleCheck.INSTANCE);
@@ -281,7 +297,7 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
       for (Buffered b : buffer) {
         successor.accept(new Deliver(b.message()));
       }
-      buffer.clear();
+      clearBuffer();
     }
     return Behaviors.stopped();
   }
@@ -292,17 +308,30 @@ public final class PeerSession extends AbstractBehavior<PeerSession.Command> {
     for (Buffered b : buffer) {
       connection.tell(new SignalConnection.Push(b.message()));
     }
-    buffer.clear();
+    clearBuffer();
     timers.cancel(ExpireBuffer.INSTANCE);
   }
 
   private void dropExpired() {
     long now = nanoClock.getAsLong();
     while (!buffer.isEmpty() && buffer.peekFirst().expiresAtNanos() - now <= 0) {
-      buffer.pollFirst();
-      metrics.unbuffered(1);
+      removeOldest();
       metrics.dropped(DropReason.BUFFER_EXPIRED);
     }
+  }
+
+  private void removeOldest() {
+    int size = buffer.pollFirst().message().length;
+    bufferedBytes -= size;
+    budget.release(size);
+    metrics.unbuffered(1);
+  }
+
+  /** Forgets the buffer's messages once they were handed on; the caller counted them. */
+  private void clearBuffer() {
+    budget.release(bufferedBytes);
+    bufferedBytes = 0;
+    buffer.clear();
   }
 
   private void scheduleExpiry() {

@@ -14,6 +14,7 @@ public final class SignalActors {
 
   private final SignalSettings settings;
   private final SignalMetrics metrics;
+  private final SignalByteBudget budget;
   private final ActorRef<ShardingEnvelope<PeerSession.Command>> sessions;
   private final ConnectionRegistry registry;
   private final ActorRef<SignalConnections.Command> connections;
@@ -22,12 +23,14 @@ public final class SignalActors {
   SignalActors(
       SignalSettings settings,
       SignalMetrics metrics,
+      SignalByteBudget budget,
       ActorRef<ShardingEnvelope<PeerSession.Command>> sessions,
       ConnectionRegistry registry,
       ActorRef<SignalConnections.Command> connections,
       ActorRef<ConnectionRebalancer.Command> rebalancer) {
     this.settings = settings;
     this.metrics = metrics;
+    this.budget = budget;
     this.sessions = sessions;
     this.registry = registry;
     this.connections = connections;
@@ -40,8 +43,9 @@ public final class SignalActors {
    * thread-safe.
    */
   public static SignalActors spawn(ActorContext<?> owner, SignalSettings settings, SignalMetrics metrics) {
+    SignalByteBudget budget = new SignalByteBudget(settings.maxBufferedBytes(), metrics);
     ActorRef<ShardingEnvelope<PeerSession.Command>> sessions =
-        PeerSession.initSharding(owner.getSystem(), settings, metrics);
+        PeerSession.initSharding(owner.getSystem(), settings, metrics, budget);
     ConnectionRegistry registry = new ConnectionRegistry();
     ActorRef<SignalConnections.Command> connections = owner.spawn(
         SignalConnections.create(new SignalConnection.Shared(settings.attachTimeout(), metrics), registry),
@@ -49,7 +53,7 @@ public final class SignalActors {
     owner.spawn(SessionReattacher.create(registry, settings.reattachInterval()), "signal-session-reattacher");
     ActorRef<ConnectionRebalancer.Command> rebalancer = owner.spawn(
         ConnectionRebalancer.create(registry, settings.rebalance()), "signal-connection-rebalancer");
-    return new SignalActors(settings, metrics, sessions, registry, connections, rebalancer);
+    return new SignalActors(settings, metrics, budget, sessions, registry, connections, rebalancer);
   }
 
   SignalSettings settings() {
@@ -58,6 +62,10 @@ public final class SignalActors {
 
   SignalMetrics metrics() {
     return metrics;
+  }
+
+  SignalByteBudget budget() {
+    return budget;
   }
 
   ActorRef<ShardingEnvelope<PeerSession.Command>> sessions() {

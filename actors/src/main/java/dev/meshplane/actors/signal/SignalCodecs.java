@@ -10,12 +10,16 @@ import org.apache.pekko.util.ByteString;
 /**
  * gRPC payload codecs of the signal edge. Messages are parsed once on the way in, only to learn
  * the routing key, and kept as their original bytes: the server must relay them byte-identical
- * (openzro signal/server/signal.go forwards the body untouched; clients decrypt it), and not re-encoding also saves work on the hot path.
+ * (openzro signal/server/signal.go forwards the body untouched; clients decrypt it), and not
+ * re-encoding also saves work on the hot path.
  */
 final class SignalCodecs {
 
-  /** An inbound {@code EncryptedMessage}: its routing key and its bytes as received. */
-  record InboundMessage(String remoteKey, byte[] raw) {}
+  /**
+   * An inbound {@code EncryptedMessage}: its routing key, the length of the sender's key (only
+   * checked, never used: the server does not know who sends) and its bytes as received.
+   */
+  record InboundMessage(String remoteKey, int keyLength, byte[] raw) {}
 
   static final ProtobufSerializer<InboundMessage> INBOUND = new ProtobufSerializer<>() {
     @Override
@@ -27,7 +31,8 @@ final class SignalCodecs {
     public InboundMessage deserialize(ByteString bytes) {
       byte[] raw = bytes.toArrayUnsafe();
       try {
-        return new InboundMessage(EncryptedMessage.parseFrom(raw).getRemoteKey(), raw);
+        EncryptedMessage parsed = EncryptedMessage.parseFrom(raw);
+        return new InboundMessage(parsed.getRemoteKey(), parsed.getKey().length(), raw);
       } catch (InvalidProtocolBufferException e) {
         throw new GrpcServiceException(
             Status.INVALID_ARGUMENT.withDescription("not an EncryptedMessage: " + e.getMessage()));

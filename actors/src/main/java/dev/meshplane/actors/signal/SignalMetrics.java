@@ -24,8 +24,12 @@ public final class SignalMetrics {
     SLOW_CONSUMER("slow_consumer"),
     /** The destination's stream was already closing. */
     STREAM_CLOSED("stream_closed"),
+    /** The node's byte budget for buffered messages (max-buffered-bytes) was spent. */
+    NODE_BUFFER_FULL("node_buffer_full"),
     /** Send or a stream-written message without a usable remoteKey. */
-    INVALID("invalid");
+    INVALID("invalid"),
+    /** A Send or stream-written message larger than max-message-size, refused with RESOURCE_EXHAUSTED. */
+    TOO_LARGE("too_large");
 
     private final String label;
 
@@ -56,6 +60,7 @@ public final class SignalMetrics {
   private final Counter dropped;
   private final Counter bufferedTotal;
   private final Gauge bufferedNow;
+  private final Gauge bufferedBytes;
   private final Counter replacements;
 
   public SignalMetrics(PrometheusRegistry registry) {
@@ -85,13 +90,16 @@ public final class SignalMetrics {
         .help("Messages buffered because the destination had no stream").register(registry);
     bufferedNow = Gauge.builder().name("signal_buffered_messages")
         .help("Messages currently buffered in sessions hosted on this node").register(registry);
+    bufferedBytes = Gauge.builder().name("signal_buffered_bytes")
+        .help("Message bytes held in session buffers and stream queues on this node").register(registry);
     replacements = Counter.builder().name("signal_stream_replacements_total")
         .help("Streams completed because a newer stream for the same peer key attached")
         .register(registry);
     for (DropReason reason : DropReason.values()) {
       dropped.labelValues(reason.label());
     }
-    for (String error : new String[] {"missing_meta", "missing_id", "failed_registration", "failed_header"}) {
+    for (String error : new String[] {"missing_meta", "missing_id", "failed_registration", "failed_header",
+        "invalid_id"}) {
       registrationFailures.labelValues(error);
     }
   }
@@ -120,8 +128,9 @@ public final class SignalMetrics {
     dropped.labelValues(reason.label()).inc();
     // openzro only knows "peer absent" and "stream write failed"; map ours onto those two.
     boolean absent = reason == DropReason.BUFFER_FULL || reason == DropReason.BUFFER_EXPIRED
-        || reason == DropReason.NOT_CONNECTED;
-    if (reason != DropReason.INVALID) {
+        || reason == DropReason.NOT_CONNECTED || reason == DropReason.NODE_BUFFER_FULL;
+    // Refused requests were never accepted for forwarding; openzro would have refused them too.
+    if (reason != DropReason.INVALID && reason != DropReason.TOO_LARGE) {
       forwardFailures.labelValues(absent ? "not_connected" : "error").inc();
     }
   }
@@ -133,6 +142,10 @@ public final class SignalMetrics {
 
   void unbuffered(int count) {
     bufferedNow.dec(count);
+  }
+
+  void bufferedBytes(long delta) {
+    bufferedBytes.inc(delta);
   }
 
   void replaced() {
@@ -158,5 +171,9 @@ public final class SignalMetrics {
 
   public long bufferedNow() {
     return (long) bufferedNow.get();
+  }
+
+  public long bufferedBytes() {
+    return (long) bufferedBytes.get();
   }
 }

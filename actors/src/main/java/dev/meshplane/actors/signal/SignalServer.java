@@ -62,15 +62,18 @@ public final class SignalServer {
 
   /**
    * gRPC needs HTTP/2, also in plaintext (prior knowledge). Signal streams live for hours and
-   * carry little traffic, so the connection idle timeout is off. Instead, while a stream is open
-   * the server pings (GOAWAY when an ack is overdue), and TCP keepalive makes the kernel reset
-   * connections to peers that vanished.
+   * carry little traffic: while a stream is open the server pings (GOAWAY when an ack is overdue),
+   * and TCP keepalive makes the kernel reset connections to peers that vanished. The idle timeout
+   * (at least twice the ping interval, checked in {@link SignalSettings}) closes only connections
+   * that carry nothing at all, pings included: those that never sent a preface or opened a stream.
+   * The frame throttle closes a connection that resets streams faster than max-resets-per-second.
    */
   private static ServerSettings serverSettings(ActorSystem<?> system, SignalSettings settings) {
     String overrides = "pekko.http.server.preview.enable-http2 = on\n"
-        + "pekko.http.server.idle-timeout = infinite\n"
+        + "pekko.http.server.idle-timeout = " + durationOrInfinite(settings.idleTimeout()) + "\n"
         + "pekko.http.server.http2.ping-interval = " + settings.pingInterval().toMillis() + "ms\n"
-        + "pekko.http.server.http2.ping-timeout = " + settings.pingTimeout().toMillis() + "ms\n";
+        + "pekko.http.server.http2.ping-timeout = " + settings.pingTimeout().toMillis() + "ms\n"
+        + resetThrottle(settings.maxResetsPerSecond());
     ServerSettings base =
         ServerSettings.create(ConfigFactory.parseString(overrides).withFallback(system.settings().config()));
     if (settings.pingInterval().isZero()) {
@@ -79,6 +82,22 @@ public final class SignalServer {
     // Probe idle connections on the same cadence as the HTTP/2 pings.
     Duration probeInterval = settings.pingTimeout().isZero() ? settings.pingInterval() : settings.pingTimeout();
     return base.withSocketOptions(List.of(new TcpKeepAlive(settings.pingInterval(), probeInterval)));
+  }
+
+  private static String durationOrInfinite(Duration duration) {
+    return duration.isZero() ? "infinite" : duration.toMillis() + "ms";
+  }
+
+  private static String resetThrottle(int perSecond) {
+    if (perSecond == 0) {
+      return "pekko.http.server.http2.frame-type-throttle.frame-types = []\n";
+    }
+    return "pekko.http.server.http2.frame-type-throttle {\n"
+        + "  frame-types = [\"reset\"]\n"
+        + "  cost = " + perSecond + "\n"
+        + "  burst = " + perSecond + "\n"
+        + "  interval = 1s\n"
+        + "}\n";
   }
 
   public int boundPort() {

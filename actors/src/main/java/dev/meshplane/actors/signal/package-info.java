@@ -11,7 +11,10 @@
  * scale-up. {@link dev.meshplane.actors.signal.SignalActors} spawns these long-lived actors under
  * the parent it is given (the node's guardian). {@link dev.meshplane.actors.signal.SignalServer}
  * is the listener in front of them, with {@link dev.meshplane.actors.signal.SignalGrpcHandler}
- * as the HTTP/2 edge that turns gRPC calls into messages. Out of scope here: the actor system,
+ * as the HTTP/2 edge that turns gRPC calls into messages; {@link
+ * dev.meshplane.actors.signal.GrpcFrameLimit} refuses oversized messages there by their length
+ * prefix, and {@link dev.meshplane.actors.signal.SignalByteBudget} bounds the bytes the node holds
+ * in session buffers and stream queues (docs/security.md#signal-port-10000). Out of scope here: the actor system,
  * cluster formation and the node's wiring (bootstrap).
  */
 package dev.meshplane.actors.signal;

@@ -191,8 +191,10 @@ class AcknowledgedDeliveryTest {
             + "meshplane.signal.send.retry-budget = " + BUDGET.toMillis() + "ms")
         .withFallback(ConfigFactory.load()), SignalSettings::read);
     // A Send needs only the sessions; nothing here may reach connections or the rebalancer.
-    SignalActors actors = new SignalActors(settings, new SignalMetrics(new PrometheusRegistry()), sessions.ref(),
-        new ConnectionRegistry(), testKit.<SignalConnections.Command>createTestProbe().ref(),
+    SignalMetrics metrics = new SignalMetrics(new PrometheusRegistry());
+    SignalByteBudget budget = new SignalByteBudget(settings.maxBufferedBytes(), metrics);
+    SignalActors actors = new SignalActors(settings, metrics, budget, sessions.ref(), new ConnectionRegistry(),
+        testKit.<SignalConnections.Command>createTestProbe().ref(),
         testKit.<ConnectionRebalancer.Command>createTestProbe().ref());
     SignalGrpcHandler handler = new SignalGrpcHandler(testKit.system(), actors);
     byte[] frame = ByteBuffer.allocate(5 + SIGNAL_MESSAGE.length).put((byte) 0).putInt(SIGNAL_MESSAGE.length)

@@ -9,6 +9,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.meshplane.actors.signal.SignalMetrics.DropReason;
 import dev.meshplane.config.SettingsReader;
+import dev.meshplane.testkit.Await;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,6 +33,7 @@ class PeerSessionTest {
   private static final ManualTime manualTime = ManualTime.get(testKit.system());
   private static final Duration MAX_AGE = Duration.ofSeconds(30);
   private static final Duration IDLE = Duration.ofMinutes(2);
+  private static final long NODE_BYTES = 1L << 30;
 
   private final AtomicLong clock = new AtomicLong(1_000_000_000L);
   private SignalMetrics metrics;
@@ -51,7 +53,13 @@ class PeerSessionTest {
   }
 
   private static SignalSettings settings(int bufferMax) {
-    Config config = ConfigFactory.parseMap(Map.of(
+    return settings(bufferMax, "256KiB");
+  }
+
+  private static SignalSettings settings(int bufferMax, String bufferMaxBytes) {
+    Config config = ConfigFactory.parseMap(Map.ofEntries(
+        Map.entry("meshplane.signal.max-message-size", "512"),
+        Map.entry("meshplane.signal.buffer.max-bytes", bufferMaxBytes))).withFallback(ConfigFactory.parseMap(Map.of(
         "meshplane.signal.port", 0,
         "meshplane.signal.buffer.max-messages", bufferMax,
         "meshplane.signal.buffer.max-age", MAX_AGE.toMillis() + "ms",
@@ -60,13 +68,17 @@ class PeerSessionTest {
         "meshplane.signal.idle-passivation", IDLE.toMillis() + "ms",
         "meshplane.signal.keepalive.ping-interval", "0s",
         "meshplane.signal.keepalive.ping-timeout", "0s",
-        "meshplane.signal.drain-timeout", "1s"))
+        "meshplane.signal.drain-timeout", "1s")))
         .withFallback(ConfigFactory.defaultReference());
     return SettingsReader.read(config, SignalSettings::read);
   }
 
   private ActorRef<PeerSession.Command> session(int bufferMax) {
-    return testKit.spawn(PeerSession.create("peer-b", settings(bufferMax), metrics, shard.ref(), clock::get,
+    return session("peer-b", settings(bufferMax), new SignalByteBudget(NODE_BYTES, metrics));
+  }
+
+  private ActorRef<PeerSession.Command> session(String key, SignalSettings settings, SignalByteBudget budget) {
+    return testKit.spawn(PeerSession.create(key, settings, metrics, budget, shard.ref(), clock::get,
         successor.ref()::tell));
   }
 
@@ -99,6 +111,62 @@ class PeerSessionTest {
   private void advance(Duration d) {
     clock.addAndGet(d.toNanos());
     manualTime.timePasses(d);
+  }
+
+  @Test
+  void bufferBeyondItsBytesDropsTheOldest() {
+    ActorRef<PeerSession.Command> session =
+        session("peer-b", settings(8, "1000"), new SignalByteBudget(NODE_BYTES, metrics));
+    for (int i = 1; i <= 3; i++) {
+      session.tell(new PeerSession.Deliver(sized(i, 400)));
+    }
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(3), () -> {
+      assertEquals(1, metrics.droppedCount(DropReason.BUFFER_FULL));
+      assertEquals(2, metrics.bufferedNow());
+      return null;
+    });
+    assertEquals(800, metrics.bufferedBytes());
+
+    TestProbe<SignalConnection.Command> probe = testKit.createTestProbe();
+    session.tell(new PeerSession.Attach(connection(probe)));
+    probe.expectMessageClass(SignalConnection.Attached.class);
+    assertEquals(2, probe.expectMessageClass(SignalConnection.Push.class).message()[0]);
+    assertEquals(3, probe.expectMessageClass(SignalConnection.Push.class).message()[0]);
+    // The pushes can arrive before the session has cleared its buffer.
+    Await.until(Duration.ofSeconds(3), "the flushed bytes released", () -> metrics.bufferedBytes() == 0);
+  }
+
+  @Test
+  void sessionsShareTheNodesByteBudget() {
+    SignalByteBudget budget = new SignalByteBudget(1000, metrics);
+    ActorRef<PeerSession.Command> first = session("peer-1", settings(8), budget);
+    ActorRef<PeerSession.Command> second = session("peer-2", settings(8), budget);
+    first.tell(new PeerSession.Deliver(sized(1, 400)));
+    first.tell(new PeerSession.Deliver(sized(2, 400)));
+    awaitBuffered(2);
+    second.tell(new PeerSession.Deliver(sized(3, 400)));
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(3), () -> {
+      assertEquals(1, metrics.droppedCount(DropReason.NODE_BUFFER_FULL));
+      return null;
+    });
+    assertEquals(2, metrics.bufferedNow());
+
+    TestProbe<SignalConnection.Command> probe = testKit.createTestProbe();
+    first.tell(new PeerSession.Attach(connection(probe)));
+    probe.expectMessageClass(SignalConnection.Attached.class);
+    probe.expectMessageClass(SignalConnection.Push.class);
+    probe.expectMessageClass(SignalConnection.Push.class);
+    Await.until(Duration.ofSeconds(3), "the flushed bytes released", () -> metrics.bufferedBytes() == 0);
+    second.tell(new PeerSession.Deliver(sized(4, 400)));
+    awaitBuffered(1);
+    assertEquals(400, metrics.bufferedBytes());
+  }
+
+  /** {@code size} bytes, the first of which is {@code tag}. */
+  private static byte[] sized(int tag, int size) {
+    byte[] message = new byte[size];
+    message[0] = (byte) tag;
+    return message;
   }
 
   @Test

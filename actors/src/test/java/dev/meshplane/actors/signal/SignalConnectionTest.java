@@ -62,7 +62,9 @@ class SignalConnectionTest {
     metrics = new SignalMetrics(new PrometheusRegistry());
     session = testKit.createTestProbe();
     registration = testKit.createTestProbe();
-    stream = ResponseStream.open(QUEUE_SIZE, SUBSCRIPTION_TIMEOUT, materializer);
+    stream = ResponseStream.open(
+        new ResponseStream.Limits(QUEUE_SIZE, Long.MAX_VALUE, new SignalByteBudget(Long.MAX_VALUE, metrics)),
+        SUBSCRIPTION_TIMEOUT, materializer);
   }
 
   /** A new connection; it has sent its first Attach once this returns. */
