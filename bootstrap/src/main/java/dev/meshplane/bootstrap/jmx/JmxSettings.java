@@ -2,6 +2,7 @@ package dev.meshplane.bootstrap.jmx;
 
 import dev.meshplane.config.EnvOverrides;
 import dev.meshplane.config.SettingsReader;
+import dev.meshplane.config.SettingsReader.FilePair;
 import dev.meshplane.protocol.tls.PemSslContexts;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -42,8 +43,9 @@ public record JmxSettings(
     List<JmxAccount> accounts = new ArrayList<>();
     account(r, "reader", JmxRole.READER).ifPresent(accounts::add);
     account(r, "operator", JmxRole.OPERATOR).ifPresent(accounts::add);
-    JmxSettings settings = new JmxSettings(port, host, accounts, r.optionalFile("tls.cert-file"),
-        r.optionalFile("tls.key-file"));
+    Optional<FilePair> tls = r.filePair("tls.cert-file", "tls.key-file",
+        "a PEM certificate chain whose key is tls.key-file", PemSslContexts::fromPemFiles);
+    JmxSettings settings = new JmxSettings(port, host, accounts, tls.map(FilePair::first), tls.map(FilePair::second));
     settings.check(r);
     return settings;
   }
@@ -73,17 +75,6 @@ public record JmxSettings(
   private void check(SettingsReader r) {
     if (accounts.size() == 2 && accounts.get(0).user().equals(accounts.get(1).user())) {
       r.reject("operator.user", "a user name other than " + r.path("reader.user") + "'s");
-    }
-    if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
-      String missing = tlsCertFile.isPresent() ? "tls.key-file" : "tls.cert-file";
-      r.reject(tlsCertFile.isPresent() ? "tls.cert-file" : "tls.key-file",
-          "a file set together with " + named(r, missing) + " (both, or neither for plain RMI)");
-    } else if (tls() && r.ok("tls.cert-file", "tls.key-file")) {
-      try {
-        sslContext();
-      } catch (IllegalArgumentException e) {
-        r.reject("tls.cert-file", "a PEM certificate chain whose key is tls.key-file (" + e.getMessage() + ")");
-      }
     }
     if (port.isPresent() && r.ok("port", "host") && isRemote(r)) {
       List<String> missing = new ArrayList<>();
